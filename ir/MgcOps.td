@@ -1,0 +1,503 @@
+//===- MgcOps.td - mgc operations ---------------------------*- tablegen -*-===//
+//
+// Model-level ops (what frontends produce), state ops, and the kernel-level
+// region op produced by outlining.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_OPS_TD
+#define MGC_OPS_TD
+
+include "ir/MgcAttrs.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def Mgc_Float : AnyTypeOf<[F32, F16, BF16]>;
+def Mgc_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
+def Mgc_TokenTensor : 1DTensorOf<[I32]>;
+def Mgc_IndexTensor : RankedTensorOf<[I32]>;
+
+//===----------------------------------------------------------------------===//
+// Weights and state
+//===----------------------------------------------------------------------===//
+
+def Mgc_ParamOp : Mgc_Op<"param", [Pure]> {
+  let summary = "a named tensor of the model's weights";
+  let description = [{
+    Refers to the weight tensor `name` of the model's weight file (or of the
+    synthesized weights). Weights are never inlined, so IR stays readable. The
+    element type is the storage type; the shape must be static.
+
+    ```mlir
+    %wq = mgc.param "layers.0.attn.wq" : tensor<768x768xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$name attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Mgc_StateOp : Mgc_Op<"state", [Symbol, HasParent<"::mlir::ModuleOp">]> {
+  let summary = "declares persistent per-sequence state";
+  let description = [{
+    Declares a state buffer that lives across calls of the model's entry
+    points: a KV cache, the recurrent state of a scan, or the rolling window
+    of a causal convolution. The runtime owns one instance per sequence and
+    sizes it from the declared static type (for KV caches, from the context
+    limit).
+
+    ```mlir
+    mgc.state kv_cache @layers.0.k_cache : tensor<4x256x64xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_StateKind:$kind, SymbolNameAttr:$sym_name,
+                       TypeAttrOf<Mgc_FloatTensor>:$type);
+  let assemblyFormat = "$kind $sym_name attr-dict `:` $type";
+  let hasVerifier = 1;
+}
+
+def Mgc_StateReadOp : Mgc_Op<"state_read", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemRead]>]> {
+  let summary = "reads the current value of a declared state";
+  let description = [{
+    ```mlir
+    %k = mgc.state_read @layers.0.k_cache : tensor<4x256x64xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$state);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$state attr-dict `:` type($result)";
+}
+
+def Mgc_StateWriteOp : Mgc_Op<"state_write", [
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    MemoryEffects<[MemWrite]>]> {
+  let summary = "replaces the value of a declared state";
+  let description = [{
+    ```mlir
+    mgc.state_write %k_next, @layers.0.k_cache : tensor<4x256x64xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$value, FlatSymbolRefAttr:$state);
+  let assemblyFormat = "$value `,` $state attr-dict `:` type($value)";
+}
+
+//===----------------------------------------------------------------------===//
+// Supporting ops
+//===----------------------------------------------------------------------===//
+
+def Mgc_EmbedOp : Mgc_Op<"embed", [Pure]> {
+  let summary = "token embedding lookup";
+  let description = [{
+    Gathers one row of `table` (`[vocab, hidden]`) per token id.
+
+    ```mlir
+    %h = mgc.embed %tokens, %table
+        : (tensor<?xi32>, tensor<32000x768xf32>) -> tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_TokenTensor:$tokens, Mgc_FloatTensor:$table);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat =
+      "$tokens `,` $table attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Mgc_NormOp : Mgc_Op<"norm", [Pure, AttrSizedOperandSegments]> {
+  let summary = "RMS or layer normalization over the last dimension";
+  let description = [{
+    `rms`: `x / sqrt(mean(x^2) + eps) * weight`.
+    `layer`: `(x - mean(x)) / sqrt(var(x) + eps) * weight + bias`.
+    The weight (and, for layer norm, the bias) has the size of the last
+    dimension; both are optional, for norms without learned parameters.
+
+    ```mlir
+    %n = mgc.norm rms %h weight %w {eps = 1.0e-05}
+        : (tensor<?x768xf32>, tensor<768xf32>) -> tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_NormKind:$kind, Mgc_FloatTensor:$input,
+                       Optional<Mgc_FloatTensor>:$weight,
+                       Optional<Mgc_FloatTensor>:$bias, F64Attr:$eps);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = [{
+    $kind $input (`weight` $weight^)? (`bias` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mgc_LinearOp : Mgc_Op<"linear", [Pure]> {
+  let summary = "matrix multiply by a weight stored [out, in], plus bias";
+  let description = [{
+    `result[..., n] = sum_k input[..., k] * weight[n, k] + bias[n]`.
+
+    ```mlir
+    %q = mgc.linear %n, %wq : (tensor<?x768xf32>, tensor<768x768xf32>)
+        -> tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input, Mgc_FloatTensor:$weight,
+                       Optional<Mgc_FloatTensor>:$bias);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mgc_RopeOp : Mgc_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "applies rotary position embedding to each head";
+  let description = [{
+    `input` is `[tokens, heads * head_dim]`; token `t` sits at position
+    `position + t`. Only the first `rotary_dim` dimensions of each head rotate.
+    Attention can also apply RoPE itself (its `rope` attribute); this op is for
+    models that rotate only part of a projection, such as MLA's decoupled key.
+
+    ```mlir
+    %qr = mgc.rope %q at %pos {head_dim = 64,
+        rope = #mgc.rope<theta = 10000.0, rotary_dim = 64, style = half>}
+        : tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input, Index:$position,
+                       I64Attr:$head_dim, Mgc_RopeAttr:$rope);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$input `at` $position attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Mgc_Conv1dOp : Mgc_Op<"conv1d", [Pure, AttrSizedOperandSegments]> {
+  let summary = "causal depthwise 1-D convolution over tokens";
+  let description = [{
+    `result[t, c] = bias[c] + sum_j weight[c, j] * x[t - (W - 1) + j, c]`,
+    where `x` is the input preceded by the `W - 1` tokens held in `state`
+    (zeros when no state is given). With a state operand the op also returns
+    the state after the last token, for decode.
+
+    ```mlir
+    %y, %s1 = mgc.conv1d %x, %w bias %b state(%s0)
+        : (tensor<?x1536xf32>, tensor<1536x4xf32>, tensor<1536xf32>,
+           tensor<3x1536xf32>) -> (tensor<?x1536xf32>, tensor<3x1536xf32>)
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input, Mgc_FloatTensor:$weight,
+                       Optional<Mgc_FloatTensor>:$bias,
+                       Optional<Mgc_FloatTensor>:$state);
+  let results = (outs Mgc_FloatTensor:$result,
+                      Optional<Mgc_FloatTensor>:$state_out);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` $bias^)? (`state` `(` $state^ `)`)? attr-dict
+    `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mgc_ActivationOp : Mgc_Op<"activation", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "elementwise activation function";
+  let description = [{
+    ```mlir
+    %a = mgc.activation silu %g : tensor<?x2048xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_ActivationKind:$kind, Mgc_FloatTensor:$input);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$kind $input attr-dict `:` type($input)";
+}
+
+class Mgc_BinaryOp<string mnemonic, string formula, list<Trait> traits = []>
+    : Mgc_Op<mnemonic, !listconcat(traits, [Pure,
+                                            AllTypesMatch<["lhs", "result"]>])> {
+  let summary = "elementwise " # mnemonic # " with trailing broadcast";
+  let description = "`result = " # formula # [{`. `rhs` has the shape of
+    `lhs` or of a suffix of it, and is broadcast over the leading dimensions
+    (for example a per-channel vector over tokens).
+
+    ```mlir
+    %r = mgc.}] # mnemonic # [{ %a, %b : tensor<?x768xf32>, tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$lhs, Mgc_FloatTensor:$rhs);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs)";
+  let hasVerifier = 1;
+}
+
+def Mgc_AddOp : Mgc_BinaryOp<"add", "lhs + rhs">;
+def Mgc_SubOp : Mgc_BinaryOp<"sub", "lhs - rhs">;
+def Mgc_MulOp : Mgc_BinaryOp<"mul", "lhs * rhs">;
+
+def Mgc_LogitsOp : Mgc_Op<"logits", [Pure]> {
+  let summary = "projects hidden states to vocabulary logits";
+  let description = [{
+    `result[t, v] = sum_k input[t, k] * weight[v, k]`, then, with
+    `soft_cap = c`, `c * tanh(result / c)`. The weight may be the embedding
+    table (tied embeddings). Logits are always f32.
+
+    ```mlir
+    %l = mgc.logits %h, %out : (tensor<?x768xf32>, tensor<32000x768xf32>)
+        -> tensor<?x32000xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input, Mgc_FloatTensor:$weight,
+                       OptionalAttr<F64Attr>:$soft_cap);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat =
+      "$input `,` $weight attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Core ops
+//===----------------------------------------------------------------------===//
+
+def Mgc_AttentionOp : Mgc_Op<"attention", [Pure, AttrSizedOperandSegments,
+                                            AttrSizedResultSegments]> {
+  let summary = "scaled dot-product attention, optionally over a KV cache";
+  let description = [{
+    `q` is `[tokens, num_heads * head_dim]`, `k` is
+    `[tokens, num_kv_heads * head_dim]` and `v` is
+    `[tokens, num_kv_heads * v_head_dim]`; the result is
+    `[tokens, num_heads * v_head_dim]`. Query head `h` reads key/value head
+    `h / (num_heads / num_kv_heads)`, which covers MHA, GQA and MQA. `v_head_dim`
+    (default: `head_dim`) may differ from `head_dim`, as in DeepSeek's MLA.
+
+    Without a cache, tokens attend to each other only. With a cache
+    (`[num_kv_heads, capacity, head_dim]` for keys,
+    `[num_kv_heads, capacity, v_head_dim]` for values) the new keys and values
+    are written at positions `position ...` and every query attends over the
+    cache up to its own position; the updated caches are returned.
+
+    Options: `causal` or `bidirectional` masking, `window` (sliding window:
+    a query at position p sees keys in (p - window, p]), `scale` (default
+    `1 / sqrt(head_dim)`), `soft_cap` (`c * tanh(s / c)` on the scores) and
+    `rope` (rotate q and k before caching).
+
+    ```mlir
+    %o, %kc1, %vc1 = mgc.attention causal %q, %k, %v cache(%kc0, %vc0) at %pos
+        {num_heads = 12, num_kv_heads = 4, head_dim = 64,
+         rope = #mgc.rope<theta = 10000.0, rotary_dim = 64, style = half>}
+        : (tensor<?x768xf32>, tensor<?x256xf32>, tensor<?x256xf32>,
+           tensor<4x512x64xf32>, tensor<4x512x64xf32>, index)
+        -> (tensor<?x768xf32>, tensor<4x512x64xf32>, tensor<4x512x64xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Mgc_AttentionMask:$mask,
+    Mgc_FloatTensor:$q, Mgc_FloatTensor:$k, Mgc_FloatTensor:$v,
+    Optional<Mgc_FloatTensor>:$k_cache, Optional<Mgc_FloatTensor>:$v_cache,
+    Optional<Index>:$position,
+    I64Attr:$num_heads, I64Attr:$num_kv_heads, I64Attr:$head_dim,
+    OptionalAttr<I64Attr>:$v_head_dim,
+    OptionalAttr<I64Attr>:$window,
+    OptionalAttr<F64Attr>:$scale,
+    OptionalAttr<F64Attr>:$soft_cap,
+    OptionalAttr<Mgc_RopeAttr>:$rope);
+  let results = (outs Mgc_FloatTensor:$result,
+                      Optional<Mgc_FloatTensor>:$k_cache_out,
+                      Optional<Mgc_FloatTensor>:$v_cache_out);
+  let assemblyFormat = [{
+    $mask $q `,` $k `,` $v
+    (`cache` `(` $k_cache^ `,` $v_cache `)` `at` $position)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Head size of values: `v_head_dim` when given, else `head_dim`.
+    int64_t getValueHeadDim() {
+      return getVHeadDim() ? *getVHeadDim() : getHeadDim();
+    }
+  }];
+}
+
+def Mgc_RouteOp : Mgc_Op<"route", [Pure]> {
+  let summary = "MoE router: picks top-k experts and their weights per token";
+  let description = [{
+    Computes router logits `input * gate^T` (`gate` is `[experts, hidden]`),
+    scores them with `softmax` or `sigmoid`, and selects `top_k` experts per
+    token. Selection may add a score-correction `bias` (DeepSeek-V3; the bias
+    affects the choice, not the returned weights) and may be group-limited:
+    experts form `n_group` groups and only the best `topk_group` groups are
+    eligible. The chosen scores are renormalized to sum to one when
+    `normalize` is set, then multiplied by `scale`. With `capacity_factor`,
+    each expert takes at most `ceil(capacity_factor * tokens * top_k /
+    experts)` tokens; overflowing assignments are dropped (weight 0), as in
+    Switch and GShard.
+
+    Results: expert indices `[tokens, top_k]` (i32) and weights
+    `[tokens, top_k]`.
+
+    ```mlir
+    %idx, %w = mgc.route softmax %h, %gate {top_k = 2, normalize}
+        : (tensor<?x768xf32>, tensor<8x768xf32>)
+        -> (tensor<?x2xi32>, tensor<?x2xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Mgc_RouteScoring:$scoring,
+    Mgc_FloatTensor:$input, Mgc_FloatTensor:$gate,
+    Optional<Mgc_FloatTensor>:$bias,
+    I64Attr:$top_k,
+    UnitAttr:$normalize,
+    DefaultValuedAttr<F64Attr, "1.0">:$scale,
+    OptionalAttr<I64Attr>:$n_group,
+    OptionalAttr<I64Attr>:$topk_group,
+    OptionalAttr<F64Attr>:$capacity_factor);
+  let results = (outs Mgc_IndexTensor:$indices, Mgc_FloatTensor:$weights);
+  let assemblyFormat = [{
+    $scoring $input `,` $gate (`bias` $bias^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Mgc_ExpertOp : Mgc_Op<"expert", [Pure]> {
+  let summary = "a bank of expert FFNs applied to routed tokens";
+  let description = [{
+    For each token `t` and each of its `k` routes,
+    `y += weights[t, j] * ffn_e(input[t])` with `e = indices[t, j]`, where
+    `ffn_e(x) = down_e(act(gate_e x) * up_e x)` for gated kinds (`swiglu`,
+    `geglu`) and `down_e(act(up_e x))` otherwise. Weights are stacked per
+    expert: `up` and `gate` are `[experts, ffn, hidden]`, `down` is
+    `[experts, hidden, ffn]`. Only the selected experts contribute, so
+    compiled code need only read their weights.
+
+    ```mlir
+    %y = mgc.expert swiglu %h, %idx, %w gate(%wg) up(%wu) down(%wd)
+        : (tensor<?x768xf32>, tensor<?x2xi32>, tensor<?x2xf32>,
+           tensor<8x2048x768xf32>, tensor<8x2048x768xf32>,
+           tensor<8x768x2048xf32>) -> tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins
+    Mgc_FfnKind:$kind,
+    Mgc_FloatTensor:$input, Mgc_IndexTensor:$indices, Mgc_FloatTensor:$weights,
+    Optional<Mgc_FloatTensor>:$gate, Mgc_FloatTensor:$up,
+    Mgc_FloatTensor:$down);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = [{
+    $kind $input `,` $indices `,` $weights (`gate` `(` $gate^ `)`)?
+    `up` `(` $up `)` `down` `(` $down `)` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// True for FFN kinds that multiply an activated gate projection.
+    static bool isGated(::mgc::FfnKind kind) {
+      return kind == ::mgc::FfnKind::swiglu || kind == ::mgc::FfnKind::geglu;
+    }
+  }];
+}
+
+def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
+  let summary = "a structured linear recurrence over tokens";
+  let description = [{
+    One op for every linear recurrence. Per head `h` the state is a
+    `[P, N]` matrix and, for each token `t`,
+
+        H_t = A_t(H_{t-1}) + x_t (x) b_t
+        y_t = H_t c_t + d * x_t
+
+    with `x` `[T, H, P]`, `b`, `c` `[T, G, N]` (`G` groups shared by `H / G`
+    heads) and the transition `A_t` chosen by the variant:
+
+    | variant     | transition A_t(H)                    | decay operands                     |
+    |-------------|--------------------------------------|------------------------------------|
+    | `selective` | exp(dt * a) . H, per (p, n)          | `dt` [T,H,P] (input also scaled by dt), `a` [H,P,N] |
+    | `ssd`       | exp(dt * a) H, one scalar per head   | `dt` [T,H], `a` [H]               |
+    | `rwkv`      | H diag(exp(a)), over keys n          | `a` [T,H,N] or [H,N] (log decay); `bonus` [H,N] |
+    | `delta`     | H (diag(exp(a)) + alpha beta^T)      | `a` [T,H,N]; `rank1(alpha, beta)` [T,H,N] |
+    | `lti`       | exp(dt * a) . H, time-invariant      | `a` [H,P,N], optional `dt` [H,P]; `b`, `c` [G,N] |
+
+    For `rwkv` and `delta` (`G = H`, keys `b`, receptance `c`), `x` holds the
+    values. `rwkv` adds the bonus for the current token:
+    `y_t = (H_{t-1} + x_t (x) (bonus . b_t)) c_t`. `d` ([H,P] or [H]) is the
+    optional skip term.
+
+    Direction `forward` may carry state: the initial state `state(h0)`
+    (`[H, P, N]`) makes the op also return the final state, for decode.
+    `bidirectional` (Hydra) adds a backward scan over the same sequence and is
+    stateless.
+
+    ```mlir
+    %y, %h1 = mgc.scan ssd forward %x dt(%dt) decay(%a) b(%b) c(%c) d(%d)
+        state(%h0)
+        : (tensor<?x24x64xf32>, tensor<?x24xf32>, tensor<24xf32>,
+           tensor<?x1x128xf32>, tensor<?x1x128xf32>, tensor<24xf32>,
+           tensor<24x64x128xf32>) -> (tensor<?x24x64xf32>, tensor<24x64x128xf32>)
+    ```
+  }];
+  let arguments = (ins
+    Mgc_ScanVariant:$variant, Mgc_ScanDirection:$direction,
+    Mgc_FloatTensor:$x,
+    Optional<Mgc_FloatTensor>:$dt,
+    Mgc_FloatTensor:$a,
+    Mgc_FloatTensor:$b,
+    Mgc_FloatTensor:$c,
+    Optional<Mgc_FloatTensor>:$d,
+    Optional<Mgc_FloatTensor>:$bonus,
+    Optional<Mgc_FloatTensor>:$alpha,
+    Optional<Mgc_FloatTensor>:$beta,
+    Optional<Mgc_FloatTensor>:$state);
+  let results = (outs Mgc_FloatTensor:$result,
+                      Optional<Mgc_FloatTensor>:$state_out);
+  let assemblyFormat = [{
+    $variant $direction $x (`dt` `(` $dt^ `)`)? `decay` `(` $a `)`
+    `b` `(` $b `)` `c` `(` $c `)` (`d` `(` $d^ `)`)?
+    (`bonus` `(` $bonus^ `)`)? (`rank1` `(` $alpha^ `,` $beta `)`)?
+    (`state` `(` $state^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel level
+//===----------------------------------------------------------------------===//
+
+def Mgc_KernelOp : Mgc_Op<"kernel", [IsolatedFromAbove, SingleBlock]> {
+  let summary = "a fused group of ops compiled as one kernel";
+  let description = [{
+    Produced by outlining: the body computes `results` from the block
+    arguments, which are bound to `inputs`. Codegen turns each kernel into one
+    Halide pipeline, scheduled by its `schedule` attribute.
+
+    ```mlir
+    %y = mgc.kernel "layers.0.ffn" ins(%h, %wu, %wd : tensor<?x768xf32>,
+        tensor<2048x768xf32>, tensor<768x2048xf32>) -> tensor<?x768xf32>
+        attributes {schedule = #mgc.schedule<decode, tiles = [1, 64],
+                    vector = 16, unroll = 1, parallel = [1], threads = 2>} {
+    ^bb0(%x: tensor<?x768xf32>, %u: tensor<2048x768xf32>,
+         %d: tensor<768x2048xf32>):
+      ...
+      mgc.yield %r : tensor<?x768xf32>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, Variadic<AnyType>:$inputs,
+                       OptionalAttr<Mgc_ScheduleAttr>:$schedule);
+  let results = (outs Variadic<AnyType>:$results);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    $name `ins` `(` ($inputs^ `:` type($inputs))? `)`
+    (`->` type($results)^)? attr-dict-with-keyword $body
+  }];
+  let hasVerifier = 1;
+}
+
+def Mgc_YieldOp : Mgc_Op<"yield", [Pure, Terminator, ReturnLike,
+                                    HasParent<"KernelOp">]> {
+  let summary = "returns the results of a kernel body";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+#endif // MGC_OPS_TD
