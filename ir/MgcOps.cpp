@@ -332,9 +332,11 @@ LogicalResult AttentionOp::verify() {
   bool anyCache = getKCache() || getVCache() || getPosition();
   if (hasCache != anyCache)
     return emitOpError() << "k_cache, v_cache and position go together";
-  if (bool(getKCacheOut()) != hasCache || bool(getVCacheOut()) != hasCache)
-    return emitOpError() << "updated caches are returned exactly when caches "
-                            "are given";
+  if (getCachesOut().size() != (hasCache ? 2u : 0u))
+    return emitOpError() << "returns " << getCachesOut().size()
+                         << " updated caches; expected "
+                         << (hasCache ? "2 (k and v) since caches are given"
+                                      : "none since no caches are given");
   if (hasCache) {
     if (getMask() == AttentionMask::bidirectional)
       return emitOpError() << "bidirectional attention cannot use a KV cache: "

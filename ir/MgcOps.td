@@ -259,8 +259,7 @@ def Mgc_LogitsOp : Mgc_Op<"logits", [Pure]> {
 // Core ops
 //===----------------------------------------------------------------------===//
 
-def Mgc_AttentionOp : Mgc_Op<"attention", [Pure, AttrSizedOperandSegments,
-                                            AttrSizedResultSegments]> {
+def Mgc_AttentionOp : Mgc_Op<"attention", [Pure, AttrSizedOperandSegments]> {
   let summary = "scaled dot-product attention, optionally over a KV cache";
   let description = [{
     `q` is `[tokens, num_heads * head_dim]`, `k` is
@@ -301,9 +300,10 @@ def Mgc_AttentionOp : Mgc_Op<"attention", [Pure, AttrSizedOperandSegments,
     OptionalAttr<F64Attr>:$scale,
     OptionalAttr<F64Attr>:$soft_cap,
     OptionalAttr<Mgc_RopeAttr>:$rope);
+  // The updated caches (k then v) when caches are given; one variadic group
+  // rather than two optional results keeps the functional-type syntax.
   let results = (outs Mgc_FloatTensor:$result,
-                      Optional<Mgc_FloatTensor>:$k_cache_out,
-                      Optional<Mgc_FloatTensor>:$v_cache_out);
+                      Variadic<Mgc_FloatTensor>:$caches_out);
   let assemblyFormat = [{
     $mask $q `,` $k `,` $v
     (`cache` `(` $k_cache^ `,` $v_cache `)` `at` $position)?
@@ -314,6 +314,14 @@ def Mgc_AttentionOp : Mgc_Op<"attention", [Pure, AttrSizedOperandSegments,
     /// Head size of values: `v_head_dim` when given, else `head_dim`.
     int64_t getValueHeadDim() {
       return getVHeadDim() ? *getVHeadDim() : getHeadDim();
+    }
+    /// The updated key cache, or null without a cache.
+    ::mlir::Value getKCacheOut() {
+      return getCachesOut().size() == 2 ? getCachesOut()[0] : ::mlir::Value();
+    }
+    /// The updated value cache, or null without a cache.
+    ::mlir::Value getVCacheOut() {
+      return getCachesOut().size() == 2 ? getCachesOut()[1] : ::mlir::Value();
     }
   }];
 }

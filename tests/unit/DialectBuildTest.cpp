@@ -84,7 +84,8 @@ TEST_F(DialectBuildTest, DecoderLayerWithCacheVerifiesAndRoundTrips) {
       builder.getF64FloatAttr(1.0), /*originalContext=*/0,
       builder.getF64FloatAttr(1.0), builder.getF64FloatAttr(4.0));
   auto attention = builder.create<mgc::AttentionOp>(
-      loc(), hidden, cacheType, cacheType, mgc::AttentionMask::causal, q, k, v, kCache, vCache, pos,
+      loc(), hidden, TypeRange{cacheType, cacheType},
+      mgc::AttentionMask::causal, q, k, v, kCache, vCache, pos,
       /*num_heads=*/4, /*num_kv_heads=*/2, /*head_dim=*/8, IntegerAttr(),
       IntegerAttr(), FloatAttr(), FloatAttr(), rope);
   builder.create<mgc::StateWriteOp>(loc(), attention.getKCacheOut(),
@@ -162,7 +163,7 @@ TEST_F(DialectBuildTest, VerifierRejectsBadGroupedQueryAttention) {
   builder.setInsertionPointToEnd(func.addEntryBlock());
   // 6 query heads cannot share 4 KV heads.
   builder.create<mgc::AttentionOp>(
-      loc(), tensor({5, 48}), Type(), Type(), mgc::AttentionMask::causal,
+      loc(), tensor({5, 48}), TypeRange(), mgc::AttentionMask::causal,
       param("q", {5, 48}), param("k", {5, 32}), param("v", {5, 32}), Value(),
       Value(), Value(), 6, 4, 8, IntegerAttr(), IntegerAttr(), FloatAttr(),
       FloatAttr(), mgc::RopeAttr());

@@ -1,0 +1,350 @@
+//===- TargetDescription.cpp - the machines mgc compiles for --------------===//
+//
+// Resolves target names into TargetDescriptions: the documented reference
+// figures of the named targets, and detection plus measurement of the host.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/TargetDescription.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <sched.h>
+#include <unistd.h>
+
+namespace mgc {
+
+//===----------------------------------------------------------------------===//
+// Named targets
+//===----------------------------------------------------------------------===//
+
+static constexpr int64_t kKiB = 1024;
+static constexpr int64_t kMiB = 1024 * kKiB;
+
+// The reference machines documented in TargetDescription.h.
+static TargetDescription x86Avx512Reference() {
+  return {"x86-64-avx512", kHalideX86Avx512, 512, 2, 32 * kKiB, 1 * kMiB,
+          32 * kMiB,       40.0,             230.0};
+}
+
+static TargetDescription x86Avx2Reference() {
+  return {"x86-64-avx2", kHalideX86Avx2, 256, 2, 32 * kKiB, 1 * kMiB,
+          32 * kMiB,     40.0,           230.0};
+}
+
+static TargetDescription arm64Reference() {
+  return {"arm64",  kHalideArm64, 128, 4, 64 * kKiB, 512 * kKiB, 2 * kMiB,
+          10.0,     153.6};
+}
+
+const std::vector<std::string> &targetNames() {
+  static const std::vector<std::string> names = {"host", "x86-64-avx2",
+                                                 "x86-64-avx512", "arm64"};
+  return names;
+}
+
+std::string acceptedTargetNames() {
+  std::string joined;
+  for (const std::string &name : targetNames())
+    joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
+
+std::optional<TargetDescription> resolveTarget(std::string_view name,
+                                               std::string *error) {
+  if (name == "host")
+    return detectHostTarget(error);
+  if (name == "x86-64-avx512")
+    return x86Avx512Reference();
+  if (name == "x86-64-avx2")
+    return x86Avx2Reference();
+  if (name == "arm64")
+    return arm64Reference();
+  if (error)
+    *error = "unknown target '" + std::string(name) +
+             "'; expected one of: " + acceptedTargetNames();
+  return std::nullopt;
+}
+
+bool applyTargetOverrides(TargetDescription &target, int64_t cores,
+                          double bandwidthGbps, std::string *error) {
+  if (cores < 0) {
+    if (error)
+      *error = "cores must not be negative (0 keeps the target's " +
+               std::to_string(target.cores) + "), got " +
+               std::to_string(cores);
+    return false;
+  }
+  if (!std::isfinite(bandwidthGbps) || bandwidthGbps < 0) {
+    std::ostringstream os;
+    os << "bandwidth-gbps must be a non-negative number of GB/s (0 keeps "
+          "the target's "
+       << target.bandwidthGbps << "), got " << bandwidthGbps;
+    if (error)
+      *error = os.str();
+    return false;
+  }
+  if (cores > 0) {
+    // The FP32 peak is cores x per-core peak, so it scales with the cores.
+    target.peakGflops = target.peakGflops * double(cores) / target.cores;
+    target.cores = int(cores);
+  }
+  if (bandwidthGbps > 0)
+    target.bandwidthGbps = bandwidthGbps;
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Host detection
+//===----------------------------------------------------------------------===//
+
+/// Reads the first whitespace-delimited token of a small sysfs/procfs file.
+static std::string readToken(const std::string &path) {
+  std::ifstream in(path);
+  std::string token;
+  in >> token;
+  return token;
+}
+
+/// Parses a sysfs cache size such as "48K", "2048K" or "32M" into bytes.
+static int64_t parseCacheSize(const std::string &text) {
+  char *end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (end == text.c_str() || value <= 0)
+    return 0;
+  switch (*end) {
+  case 'K':
+    return value * kKiB;
+  case 'M':
+    return value * kMiB;
+  case 'G':
+    return value * 1024 * kMiB;
+  default:
+    return value;
+  }
+}
+
+/// Cores this process may run on: the affinity mask, which honours taskset
+/// and container CPU sets, rather than every CPU the machine has.
+static int detectCores() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+    return CPU_COUNT(&set);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Fills l1Bytes/l2Bytes/l3Bytes from the cache hierarchy sysfs reports for
+/// CPU 0 (data or unified caches; instruction caches are skipped), falling
+/// back to sysconf where sysfs is missing. L1 and L2 are per core; L3 is the
+/// shared last level, as large as the OS reports it.
+static void detectCaches(TargetDescription &target) {
+  const std::string base = "/sys/devices/system/cpu/cpu0/cache/index";
+  for (int index = 0; index < 8; ++index) {
+    std::string dir = base + std::to_string(index) + "/";
+    std::string level = readToken(dir + "level");
+    if (level.empty())
+      break;
+    if (readToken(dir + "type") == "Instruction")
+      continue;
+    int64_t bytes = parseCacheSize(readToken(dir + "size"));
+    if (level == "1")
+      target.l1Bytes = bytes;
+    else if (level == "2")
+      target.l2Bytes = bytes;
+    else if (level == "3")
+      target.l3Bytes = bytes;
+  }
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+  if (target.l1Bytes <= 0)
+    target.l1Bytes = std::max(0L, sysconf(_SC_LEVEL1_DCACHE_SIZE));
+  if (target.l2Bytes <= 0)
+    target.l2Bytes = std::max(0L, sysconf(_SC_LEVEL2_CACHE_SIZE));
+  if (target.l3Bytes <= 0)
+    target.l3Bytes = std::max(0L, sysconf(_SC_LEVEL3_CACHE_SIZE));
+#endif
+}
+
+/// Maximum core clock in GHz: cpufreq's cpuinfo_max_freq (kHz) where the
+/// kernel exposes it, else the highest "cpu MHz" in /proc/cpuinfo (virtual
+/// machines often have no cpufreq). Returns 0 when neither is available.
+static double detectMaxGhz() {
+  std::string khz =
+      readToken("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+  if (!khz.empty() && std::atof(khz.c_str()) > 0)
+    return std::atof(khz.c_str()) / 1e6;
+  double maxMhz = 0;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line)) {
+    if (line.rfind("cpu MHz", 0) != 0)
+      continue;
+    size_t colon = line.find(':');
+    if (colon != std::string::npos)
+      maxMhz = std::max(maxMhz, std::atof(line.c_str() + colon + 1));
+  }
+  return maxMhz / 1e3;
+}
+
+/// Maps the running CPU to a named target. x86-64 needs AVX2 and FMA; the
+/// AVX-512 target also needs the Skylake-SP subset (F, BW, VL, DQ) that its
+/// Halide string enables. Newer AVX-512 extensions are deliberately ignored
+/// (see kHalideX86Avx512).
+static std::optional<TargetDescription> hostReference(std::string *error) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+    return x86Avx512Reference();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return x86Avx2Reference();
+  if (error)
+    *error = "host CPU lacks AVX2 and FMA, which every x86-64 mgc target "
+             "needs; accepted targets: " +
+             acceptedTargetNames();
+  return std::nullopt;
+#elif defined(__aarch64__)
+  (void)error;
+  return arm64Reference();
+#else
+  if (error)
+    *error = "host CPU architecture is not one mgc targets; name a target "
+             "explicitly: " +
+             acceptedTargetNames();
+  return std::nullopt;
+#endif
+}
+
+/// FMA instructions of the full vector width issued per cycle per core.
+/// AVX-512: 1, what the Zen 4 class measures (~115 GFLOP/s/core at ~3.6 GHz,
+/// a 512-bit FMA split over two 256-bit pipes); conservative on Intel server
+/// cores with two 512-bit FMA units. AVX2 and NEON: 2 (two FMA pipes).
+static int fmaPerCycle(int vectorBits) { return vectorBits == 512 ? 1 : 2; }
+
+static std::optional<TargetDescription> detectHostOnce(std::string *error) {
+  std::optional<TargetDescription> host = hostReference(error);
+  if (!host)
+    return std::nullopt;
+  const TargetDescription reference = *host;
+
+  host->cores = detectCores();
+  host->l1Bytes = host->l2Bytes = host->l3Bytes = 0;
+  detectCaches(*host);
+  // Where the OS reports no cache size, the reference machine's stands in.
+  if (host->l1Bytes <= 0)
+    host->l1Bytes = reference.l1Bytes;
+  if (host->l2Bytes <= 0)
+    host->l2Bytes = reference.l2Bytes;
+
+  // Peak = cores x FP32 lanes x 2 flop per FMA x FMAs per cycle x GHz. With
+  // no clock reported, the reference per-core peak stands in.
+  double ghz = detectMaxGhz();
+  if (ghz > 0)
+    host->peakGflops = host->cores * (host->vectorBits / 32) * 2.0 *
+                       fmaPerCycle(host->vectorBits) * ghz;
+  else
+    host->peakGflops = reference.peakGflops / reference.cores * host->cores;
+
+  // No OS interface reports memory bandwidth, so it is measured.
+  double bandwidth = measureReadBandwidthGbps(host->cores);
+  if (bandwidth > 0)
+    host->bandwidthGbps = bandwidth;
+  return host;
+}
+
+std::optional<TargetDescription> detectHostTarget(std::string *error) {
+  // Detection (and its ~50 ms bandwidth measurement) runs once per process.
+  struct Detected {
+    std::optional<TargetDescription> target;
+    std::string error;
+  };
+  static const Detected host = [] {
+    Detected detected;
+    detected.target = detectHostOnce(&detected.error);
+    return detected;
+  }();
+  if (!host.target && error)
+    *error = host.error;
+  return host.target;
+}
+
+//===----------------------------------------------------------------------===//
+// Bandwidth measurement
+//===----------------------------------------------------------------------===//
+
+/// Sums a slice with independent accumulators, so the loop is bound by loads.
+static uint64_t sumSlice(const uint64_t *begin, const uint64_t *end) {
+  uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (; begin + 4 <= end; begin += 4) {
+    s0 += begin[0];
+    s1 += begin[1];
+    s2 += begin[2];
+    s3 += begin[3];
+  }
+  for (; begin < end; ++begin)
+    s0 += *begin;
+  return s0 + s1 + s2 + s3;
+}
+
+double measureReadBandwidthGbps(int threads) {
+  // 64 MiB is twice the reference L3, so passes stream from DRAM; 4 timed
+  // passes after one warm-up keep the whole measurement near 50 ms. On a
+  // machine whose last-level cache exceeds the buffer the figure is an
+  // over-estimate; override it (bandwidth-gbps) there.
+  constexpr size_t kBytes = 64 * kMiB;
+  constexpr int kPasses = 5;
+  constexpr size_t kWords = kBytes / sizeof(uint64_t);
+  threads = std::max(1, threads);
+
+  std::unique_ptr<uint64_t[]> buffer(new (std::nothrow) uint64_t[kWords]);
+  if (!buffer)
+    return 0;
+  // Written, not just allocated: untouched pages all map the kernel's zero
+  // page, which would be read from cache and flatter the result.
+  std::memset(buffer.get(), 1, kBytes);
+
+  std::atomic<uint64_t> sink{0};
+  auto worker = [&](int index) {
+    size_t begin = kWords * index / threads;
+    size_t end = kWords * (index + 1) / threads;
+    sink += sumSlice(buffer.get() + begin, buffer.get() + end);
+  };
+
+  double bestSeconds = 0;
+  for (int pass = 0; pass < kPasses; ++pass) {
+    // Helpers start before the clock and spin on `go`; the calling thread
+    // reads slice 0, so `threads` threads read in all.
+    std::atomic<bool> go{false};
+    std::vector<std::thread> helpers;
+    for (int index = 1; index < threads; ++index)
+      helpers.emplace_back([&, index] {
+        while (!go.load(std::memory_order_acquire))
+          std::this_thread::yield();
+        worker(index);
+      });
+    auto start = std::chrono::steady_clock::now();
+    go.store(true, std::memory_order_release);
+    worker(0);
+    for (std::thread &helper : helpers)
+      helper.join();
+    double seconds = std::chrono::duration<double>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    if (pass > 0 && (bestSeconds == 0 || seconds < bestSeconds))
+      bestSeconds = seconds; // Pass 0 warms the TLB and is not counted.
+  }
+  if (sink.load() == 0 || bestSeconds <= 0)
+    return 0; // Unreachable (the buffer is non-zero); keeps the sums live.
+  return double(kBytes) / bestSeconds / 1e9;
+}
+
+} // namespace mgc
