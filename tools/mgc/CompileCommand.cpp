@@ -1,0 +1,180 @@
+//===- CompileCommand.cpp - `mgc compile` -----------------------*- C++ -*-===//
+
+#include "tools/mgc/CompileCommand.h"
+
+#include "frontends/InputKind.h"
+#include "passes/Passes.h"
+#include "tools/Registration.h"
+#include "tools/mgc/IrDumpInstrumentation.h"
+#include "tools/mgc/OutputFile.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+
+using namespace mlir;
+
+const char *mgc::compileUsage() {
+  return "usage: mgc compile INPUT [-o OUT] [--target NAME] [-O0|-O2]\n"
+         "                   [--emit=mlir] [--mlir-print-ir-after-all]\n"
+         "                   [--dump-ir-dir DIR]\n"
+         "\n"
+         "  INPUT                      mgc IR (.mlir); the kind is detected "
+         "from the content\n"
+         "  -o OUT                     output file (default: stdout)\n"
+         "  --target NAME              host (default), x86-64-avx2, "
+         "x86-64-avx512, arm64\n"
+         "  -O0 | -O2                  no optimization | the full pipeline "
+         "(default)\n"
+         "  --emit=mlir                print the IR after the pipeline\n"
+         "  --mlir-print-ir-after-all  print the IR after every pass to "
+         "stderr\n"
+         "  --dump-ir-dir DIR          write the IR before the pipeline and "
+         "after every pass to DIR\n";
+}
+
+namespace {
+
+bool fail(const std::string &message) {
+  llvm::errs() << "mgc compile: error: " << message << "\n";
+  return false;
+}
+
+/// Takes the value of an option given as `--name=value` or `--name value`.
+bool takeValue(const std::vector<std::string> &args, size_t &i,
+               const std::string &name, std::string &value) {
+  const std::string &arg = args[i];
+  if (arg.rfind(name + "=", 0) == 0) {
+    value = arg.substr(name.size() + 1);
+  } else if (arg == name) {
+    if (i + 1 >= args.size())
+      return fail("option " + name + " needs a value");
+    value = args[++i];
+  } else {
+    return false;
+  }
+  if (value.empty())
+    return fail("option " + name + " needs a non-empty value");
+  return true;
+}
+
+bool isOption(const std::string &arg, const std::string &name) {
+  return arg == name || arg.rfind(name + "=", 0) == 0;
+}
+
+} // namespace
+
+bool mgc::parseCompileOptions(const std::vector<std::string> &args,
+                              CompileOptions &options) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &arg = args[i];
+    if (arg == "-o") {
+      if (i + 1 >= args.size())
+        return fail("option -o needs a file name");
+      options.output = args[++i];
+    } else if (isOption(arg, "--target")) {
+      if (!takeValue(args, i, "--target", options.target))
+        return false;
+    } else if (isOption(arg, "--emit")) {
+      if (!takeValue(args, i, "--emit", options.emit))
+        return false;
+      if (options.emit != "mlir")
+        return fail("--emit=" + options.emit +
+                    " is not available in this build; it accepts --emit=mlir");
+    } else if (isOption(arg, "--dump-ir-dir")) {
+      if (!takeValue(args, i, "--dump-ir-dir", options.dumpIrDir))
+        return false;
+    } else if (arg == "-O0") {
+      options.optimize = false;
+    } else if (arg == "-O2") {
+      options.optimize = true;
+    } else if (arg == "--mlir-print-ir-after-all") {
+      options.printIrAfterAll = true;
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return fail("unknown option '" + arg + "'\n" + compileUsage());
+    } else if (options.input.empty()) {
+      options.input = arg;
+    } else {
+      return fail("more than one input: '" + options.input + "' and '" + arg +
+                  "'");
+    }
+  }
+  if (options.input.empty())
+    return fail(std::string("no input given\n") + compileUsage());
+  return true;
+}
+
+/// Reads `options.input` as mgc IR. Diagnostics point into the file.
+static OwningOpRef<ModuleOp> parseInput(const mgc::CompileOptions &options,
+                                        MLIRContext &context,
+                                        llvm::SourceMgr &sourceMgr) {
+  mgc::DetectedInput detected = mgc::detectInputKind(options.input);
+  if (!detected.ok) {
+    fail(detected.error);
+    return {};
+  }
+  if (detected.kind != mgc::InputKind::MlirText) {
+    fail(options.input + ": " + mgc::inputKindName(detected.kind) +
+         " input is not supported by this build yet; it compiles mgc IR "
+         "(.mlir)");
+    return {};
+  }
+  return parseSourceFile<ModuleOp>(options.input, sourceMgr,
+                                   ParserConfig(&context));
+}
+
+/// The passes `mgc compile` runs, in order.
+static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
+  mgc::SetTargetPassOptions target;
+  target.targetName = options.target;
+  pm.addPass(mgc::createSetTargetPass(target));
+  if (options.optimize) {
+    pm.addPass(createCSEPass());
+    pm.addPass(createCanonicalizerPass());
+  }
+}
+
+int mgc::runCompile(const CompileOptions &options) {
+  DialectRegistry registry;
+  registerDialects(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+
+  OwningOpRef<ModuleOp> module = parseInput(options, context, sourceMgr);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  buildPipeline(pm, options);
+  if (options.printIrAfterAll) {
+    context.disableMultithreading();
+    pm.enableIRPrinting(
+        /*shouldPrintBeforePass=*/[](Pass *, Operation *) { return false; },
+        /*shouldPrintAfterPass=*/[](Pass *, Operation *) { return true; },
+        /*printModuleScope=*/true, /*printAfterOnlyOnChange=*/false);
+  }
+  if (!options.dumpIrDir.empty()) {
+    std::string error;
+    if (!addIrDumpInstrumentation(pm, *module, options.dumpIrDir, error))
+      return fail(error), 1;
+  }
+  if (failed(pm.run(*module)))
+    return 1;
+
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  std::string error;
+  if (!writeFileAtomically(options.output, text, error))
+    return fail(error), 1;
+  return 0;
+}

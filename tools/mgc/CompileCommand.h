@@ -1,0 +1,40 @@
+//===- CompileCommand.h - `mgc compile` -------------------------*- C++ -*-===//
+//
+// Parses the options of `mgc compile` and runs it: read the input, lower it to
+// mgc IR, run the pass pipeline, and emit what was asked for.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_TOOLS_MGC_COMPILECOMMAND_H
+#define MGC_TOOLS_MGC_COMPILECOMMAND_H
+
+#include <string>
+#include <vector>
+
+namespace mgc {
+
+/// What `mgc compile` was asked to do.
+struct CompileOptions {
+  std::string input;
+  std::string output = "-";  // "-" is stdout
+  std::string target = "host";
+  std::string emit = "mlir";
+  bool optimize = true;      // -O2 (default) or -O0
+  bool printIrAfterAll = false;
+  std::string dumpIrDir;     // empty: no per-pass dumps
+};
+
+/// Parses the arguments after `compile`. Returns false after printing a
+/// message to stderr when they are malformed.
+bool parseCompileOptions(const std::vector<std::string> &args,
+                         CompileOptions &options);
+
+/// Runs the compilation; returns the process exit status.
+int runCompile(const CompileOptions &options);
+
+/// The usage text of `mgc compile`.
+const char *compileUsage();
+
+} // namespace mgc
+
+#endif // MGC_TOOLS_MGC_COMPILECOMMAND_H

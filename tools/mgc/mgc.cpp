@@ -1,0 +1,56 @@
+//===- mgc.cpp - the mgc command-line driver --------------------*- C++ -*-===//
+//
+// `mgc COMMAND ...`: dispatches to one command per file. Exit status is 0 on
+// success and non-zero, with one message on stderr, on any error.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tools/mgc/CompileCommand.h"
+
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+static const char *kUsage =
+    "usage: mgc COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  compile   lower a model to mgc IR and optimize it (mgc compile --help)\n"
+    "\n"
+    "run, bench, inspect and compare are not available in this build.\n";
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  if (argc < 2) {
+    llvm::errs() << kUsage;
+    return 2;
+  }
+  std::string command = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    llvm::outs() << kUsage;
+    return 0;
+  }
+  if (command == "compile") {
+    for (const std::string &arg : args)
+      if (arg == "--help" || arg == "-h") {
+        llvm::outs() << mgc::compileUsage();
+        return 0;
+      }
+    mgc::CompileOptions options;
+    if (!mgc::parseCompileOptions(args, options))
+      return 2;
+    return mgc::runCompile(options);
+  }
+  if (command == "run" || command == "bench" || command == "inspect" ||
+      command == "compare") {
+    llvm::errs() << "mgc: error: 'mgc " << command
+                 << "' is not available in this build\n";
+    return 2;
+  }
+  llvm::errs() << "mgc: error: unknown command '" << command << "'\n"
+               << kUsage;
+  return 2;
+}
