@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -30,20 +31,24 @@ namespace mgc {
 static constexpr int64_t kKiB = 1024;
 static constexpr int64_t kMiB = 1024 * kKiB;
 
-// The reference machines documented in TargetDescription.h.
+// The reference machines documented in TargetDescription.h. Fields in order:
+// isa, Halide target, vector bits, cores, L1d, L2, L3, GB/s, FP32 GFLOP/s.
 static TargetDescription x86Avx512Reference() {
-  return {"x86-64-avx512", kHalideX86Avx512, 512, 2, 32 * kKiB, 1 * kMiB,
-          32 * kMiB,       40.0,             230.0};
+  return {"x86-64-avx512", kHalideX86Avx512, 512, 2,
+          32 * kKiB,       1 * kMiB,         32 * kMiB,
+          40.0,            230.0};
 }
 
 static TargetDescription x86Avx2Reference() {
-  return {"x86-64-avx2", kHalideX86Avx2, 256, 2, 32 * kKiB, 1 * kMiB,
-          32 * kMiB,     40.0,           230.0};
+  return {"x86-64-avx2", kHalideX86Avx2, 256, 2,
+          32 * kKiB,     1 * kMiB,       32 * kMiB,
+          40.0,          230.0};
 }
 
 static TargetDescription arm64Reference() {
-  return {"arm64",  kHalideArm64, 128, 4, 64 * kKiB, 512 * kKiB, 2 * kMiB,
-          10.0,     153.6};
+  return {"arm64",   kHalideArm64, 128, 4,
+          64 * kKiB, 512 * kKiB,   2 * kMiB,
+          10.0,      153.6};
 }
 
 const std::vector<std::string> &targetNames() {
@@ -77,11 +82,12 @@ std::optional<TargetDescription> resolveTarget(std::string_view name,
 
 bool applyTargetOverrides(TargetDescription &target, int64_t cores,
                           double bandwidthGbps, std::string *error) {
-  if (cores < 0) {
+  if (cores < 0 || cores > std::numeric_limits<int>::max()) {
     if (error)
-      *error = "cores must not be negative (0 keeps the target's " +
-               std::to_string(target.cores) + "), got " +
-               std::to_string(cores);
+      *error = std::string(cores < 0 ? "cores must not be negative"
+                                     : "cores is out of range") +
+               " (0 keeps the target's " + std::to_string(target.cores) +
+               "), got " + std::to_string(cores);
     return false;
   }
   if (!std::isfinite(bandwidthGbps) || bandwidthGbps < 0) {
@@ -176,7 +182,8 @@ static void detectCaches(TargetDescription &target) {
 
 /// Maximum core clock in GHz: cpufreq's cpuinfo_max_freq (kHz) where the
 /// kernel exposes it, else the highest "cpu MHz" in /proc/cpuinfo (virtual
-/// machines often have no cpufreq). Returns 0 when neither is available.
+/// machines often have no cpufreq, and report the base clock there, which
+/// makes the peak conservative). Returns 0 when neither is available.
 static double detectMaxGhz() {
   std::string khz =
       readToken("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
@@ -254,15 +261,21 @@ static std::optional<TargetDescription> detectHostOnce(std::string *error) {
   else
     host->peakGflops = reference.peakGflops / reference.cores * host->cores;
 
-  // No OS interface reports memory bandwidth, so it is measured.
+  // No OS interface reports memory bandwidth, so it is measured; only if the
+  // buffer cannot be allocated does the reference figure stand in.
   double bandwidth = measureReadBandwidthGbps(host->cores);
   if (bandwidth > 0)
     host->bandwidthGbps = bandwidth;
+
+  // Both figures are rounded to 0.1, well below run-to-run noise, so that IR
+  // dumps stay readable.
+  host->bandwidthGbps = std::round(host->bandwidthGbps * 10) / 10;
+  host->peakGflops = std::round(host->peakGflops * 10) / 10;
   return host;
 }
 
 std::optional<TargetDescription> detectHostTarget(std::string *error) {
-  // Detection (and its ~50 ms bandwidth measurement) runs once per process.
+  // Detection (and its 30-60 ms bandwidth measurement) runs once per process.
   struct Detected {
     std::optional<TargetDescription> target;
     std::string error;
@@ -296,15 +309,19 @@ static uint64_t sumSlice(const uint64_t *begin, const uint64_t *end) {
 }
 
 double measureReadBandwidthGbps(int threads) {
-  // 64 MiB is twice the reference L3, so passes stream from DRAM; 4 timed
-  // passes after one warm-up keep the whole measurement near 50 ms. On a
+  // 64 MiB is twice the reference L3, so passes stream from DRAM. On a
   // machine whose last-level cache exceeds the buffer the figure is an
-  // over-estimate; override it (bandwidth-gbps) there.
+  // over-estimate; override it (bandwidth-gbps) there. The best of 9 timed
+  // passes after one warm-up pass filters out noisy neighbours; set-up (page
+  // faults) and passes take 30-60 ms in all.
   constexpr size_t kBytes = 64 * kMiB;
-  constexpr int kPasses = 5;
+  constexpr int kPasses = 10;
   constexpr size_t kWords = kBytes / sizeof(uint64_t);
   threads = std::max(1, threads);
 
+  // Ordinary 4 KiB pages, as mmapped weights get: advising huge pages would
+  // make set-up faster, but with the kernel's default THP defrag policy a
+  // fault may stall for direct compaction, well beyond this time budget.
   std::unique_ptr<uint64_t[]> buffer(new (std::nothrow) uint64_t[kWords]);
   if (!buffer)
     return 0;

@@ -92,8 +92,8 @@ std::optional<TargetDescription> resolveTarget(std::string_view name,
 std::optional<TargetDescription> detectHostTarget(std::string *error = nullptr);
 
 /// Measures sustained DRAM read bandwidth in GB/s (1e9 bytes/s) with
-/// `threads` threads streaming through a 64 MiB buffer; the best of a few
-/// passes, about 50 ms in all. Returns 0 if the buffer cannot be allocated.
+/// `threads` threads streaming through a 64 MiB buffer; the best of 9 timed
+/// passes, 30-60 ms in all. Returns 0 if the buffer cannot be allocated.
 double measureReadBandwidthGbps(int threads);
 
 /// Applies user overrides; a value of 0 keeps the target's own figure.

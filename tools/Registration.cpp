@@ -3,6 +3,7 @@
 #include "tools/Registration.h"
 
 #include "ir/MgcDialect.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -10,4 +11,4 @@ void mgc::registerDialects(mlir::DialectRegistry &registry) {
   registry.insert<mgc::MgcDialect, mlir::func::FuncDialect>();
 }
 
-void mgc::registerPasses() {}
+void mgc::registerPasses() { registerMgcPasses(); }

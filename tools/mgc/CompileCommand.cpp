@@ -2,6 +2,7 @@
 
 #include "tools/mgc/CompileCommand.h"
 
+#include "codegen/TargetDescription.h"
 #include "frontends/InputKind.h"
 #include "passes/Passes.h"
 #include "tools/Registration.h"
@@ -17,7 +18,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cstdio>
+#include <algorithm>
 
 using namespace mlir;
 
@@ -82,6 +83,10 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
     } else if (isOption(arg, "--target")) {
       if (!takeValue(args, i, "--target", options.target))
         return false;
+      const std::vector<std::string> &names = targetNames();
+      if (std::find(names.begin(), names.end(), options.target) == names.end())
+        return fail("unknown target '" + options.target +
+                    "'; expected one of: " + acceptedTargetNames());
     } else if (isOption(arg, "--emit")) {
       if (!takeValue(args, i, "--emit", options.emit))
         return false;
@@ -146,6 +151,8 @@ int mgc::runCompile(const CompileOptions &options) {
   registerDialects(registry);
   MLIRContext context(registry);
   context.loadAllAvailableDialects();
+  // Messages point at the source line; the whole module would bury them.
+  context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
@@ -164,8 +171,10 @@ int mgc::runCompile(const CompileOptions &options) {
   }
   if (!options.dumpIrDir.empty()) {
     std::string error;
-    if (!addIrDumpInstrumentation(pm, *module, options.dumpIrDir, error))
-      return fail(error), 1;
+    if (!addIrDumpInstrumentation(pm, *module, options.dumpIrDir, error)) {
+      fail(error);
+      return 1;
+    }
   }
   if (failed(pm.run(*module)))
     return 1;
@@ -174,7 +183,9 @@ int mgc::runCompile(const CompileOptions &options) {
   llvm::raw_string_ostream os(text);
   module->print(os);
   std::string error;
-  if (!writeFileAtomically(options.output, text, error))
-    return fail(error), 1;
+  if (!writeFileAtomically(options.output, text, error)) {
+    fail(error);
+    return 1;
+  }
   return 0;
 }

@@ -1,0 +1,4 @@
+func.func @f() {
+  %0 = mgc.param "w" : tensor<?xf32>
+  return
+}
