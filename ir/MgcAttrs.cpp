@@ -111,7 +111,7 @@ ScheduleAttr::verify(function_ref<InFlightDiagnostic()> emitError, Phase,
   if (unroll <= 0)
     return emitError() << "schedule unroll must be positive, got " << unroll;
   for (int64_t dim : parallelDims)
-    if (dim < 0 || (!tiles.empty() && dim >= int64_t(tiles.size())))
+    if (dim < 0 || dim >= int64_t(tiles.size()))
       return emitError() << "schedule parallel dimension " << dim
                          << " is not one of the " << tiles.size()
                          << " tiled dimensions";

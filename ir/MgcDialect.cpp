@@ -23,7 +23,8 @@ void MgcDialect::initialize() {
 LogicalResult MgcDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   if (attr.getName() != kTargetAttrName)
-    return op->emitError() << "unknown mgc attribute '" << attr.getName()
+    return op->emitError() << "unknown mgc attribute '"
+                           << attr.getName().getValue()
                            << "'; the only discardable mgc attribute is '"
                            << kTargetAttrName << "'";
   if (!isa<ModuleOp>(op))

@@ -66,6 +66,21 @@ LogicalResult expectRank(Operation *op, Value value, StringRef name,
                            << symbolic << ", got " << value.getType();
 }
 
+/// Checks that a weight has rank `rank` and only static, non-zero
+/// dimensions (its sizes define the model's dimensions).
+LogicalResult expectWeight(Operation *op, Value value, StringRef name,
+                           int64_t rank, StringRef symbolic) {
+  if (failed(expectRank(op, value, name, rank, symbolic)))
+    return failure();
+  for (int64_t dim : tensorType(value).getShape())
+    if (dim <= 0)
+      return op->emitOpError()
+             << "'" << name << "' " << symbolic
+             << " must have static, non-zero dimensions, got "
+             << value.getType();
+  return success();
+}
+
 /// Checks that the last dimension of `value` is static.
 LogicalResult expectStaticLastDim(Operation *op, Value value, StringRef name) {
   RankedTensorType type = tensorType(value);
@@ -111,14 +126,19 @@ LogicalResult ParamOp::verify() {
   if (!getType().hasStaticShape())
     return emitOpError() << "weight '" << getName()
                          << "' must have a static shape, got " << getType();
+  if (getType().getNumElements() == 0)
+    return emitOpError() << "weight '" << getName()
+                         << "' must not have a zero-sized dimension, got "
+                         << getType();
   return success();
 }
 
 LogicalResult StateOp::verify() {
   auto type = cast<RankedTensorType>(getType());
-  if (!type.hasStaticShape())
+  if (!type.hasStaticShape() || type.getNumElements() == 0)
     return emitOpError() << "state @" << getSymName()
-                         << " must have a static shape, got " << type;
+                         << " must have a static, non-empty shape, got "
+                         << type;
   if (getKind() == StateKind::kv_cache && type.getRank() != 3)
     return emitOpError() << "kv_cache state @" << getSymName()
                          << " must be [kv_heads, capacity, head_dim], got "
@@ -161,7 +181,7 @@ StateWriteOp::verifySymbolUses(SymbolTableCollection &symbolTable) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult EmbedOp::verify() {
-  if (failed(expectRank(*this, getTable(), "table", 2, "[vocab, hidden]")))
+  if (failed(expectWeight(*this, getTable(), "table", 2, "[vocab, hidden]")))
     return failure();
   ArrayRef<int64_t> table = getTable().getType().getShape();
   int64_t tokens = getTokens().getType().getDimSize(0);
@@ -191,7 +211,7 @@ LogicalResult NormOp::verify() {
 }
 
 LogicalResult LinearOp::verify() {
-  if (failed(expectRank(*this, getWeight(), "weight", 2, "[out, in]")) ||
+  if (failed(expectWeight(*this, getWeight(), "weight", 2, "[out, in]")) ||
       failed(expectStaticLastDim(*this, getInput(), "input")))
     return failure();
   ArrayRef<int64_t> weight = getWeight().getType().getShape();
@@ -229,7 +249,7 @@ LogicalResult RopeOp::verify() {
 LogicalResult Conv1dOp::verify() {
   if (failed(expectRank(*this, getInput(), "input", 2, "[T, channels]")) ||
       failed(expectStaticLastDim(*this, getInput(), "input")) ||
-      failed(expectRank(*this, getWeight(), "weight", 2, "[channels, width]")))
+      failed(expectWeight(*this, getWeight(), "weight", 2, "[channels, width]")))
     return failure();
   int64_t channels = getInput().getType().getShape()[1];
   int64_t width = getWeight().getType().getShape()[1];
@@ -284,7 +304,7 @@ LogicalResult MulOp::verify() {
 
 LogicalResult LogitsOp::verify() {
   if (failed(expectRank(*this, getInput(), "input", 2, "[T, hidden]")) ||
-      failed(expectRank(*this, getWeight(), "weight", 2, "[vocab, hidden]")))
+      failed(expectWeight(*this, getWeight(), "weight", 2, "[vocab, hidden]")))
     return failure();
   ArrayRef<int64_t> input = getInput().getType().getShape();
   ArrayRef<int64_t> weight = getWeight().getType().getShape();
@@ -345,8 +365,8 @@ LogicalResult AttentionOp::verify() {
                           "[num_kv_heads, capacity, head_dim]")))
       return failure();
     int64_t capacity = getKCache().getType().getDimSize(1);
-    if (capacity == kDynamic)
-      return emitOpError() << "KV cache capacity must be static, got "
+    if (capacity <= 0)
+      return emitOpError() << "KV cache capacity must be static and non-zero, got "
                            << getKCache().getType();
     if (failed(expectShape(*this, getKCache(), "k_cache",
                            "[num_kv_heads, capacity, head_dim]",
@@ -387,7 +407,7 @@ LogicalResult AttentionOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult RouteOp::verify() {
-  if (failed(expectRank(*this, getGate(), "gate", 2, "[experts, hidden]")))
+  if (failed(expectWeight(*this, getGate(), "gate", 2, "[experts, hidden]")))
     return failure();
   ArrayRef<int64_t> gate = getGate().getType().getShape();
   int64_t experts = gate[0];
@@ -442,7 +462,7 @@ LogicalResult RouteOp::verify() {
 LogicalResult ExpertOp::verify() {
   if (failed(expectRank(*this, getInput(), "input", 2, "[T, hidden]")) ||
       failed(expectStaticLastDim(*this, getInput(), "input")) ||
-      failed(expectRank(*this, getUp(), "up", 3, "[experts, ffn, hidden]")))
+      failed(expectWeight(*this, getUp(), "up", 3, "[experts, ffn, hidden]")))
     return failure();
   int64_t tokens = getInput().getType().getDimSize(0);
   int64_t hidden = getInput().getType().getDimSize(1);
@@ -505,8 +525,8 @@ LogicalResult ScanOp::verify() {
     return failure();
   ArrayRef<int64_t> x = getX().getType().getShape();
   int64_t tokens = x[0], heads = x[1], headDim = x[2];
-  if (heads == kDynamic || headDim == kDynamic)
-    return emitOpError() << "'x' must have static H and P, got "
+  if (heads <= 0 || headDim <= 0)
+    return emitOpError() << "'x' must have static, non-zero H and P, got "
                          << getX().getType();
 
   // b and c: [T, G, N] (time-varying) or [G, N] (lti).
@@ -516,8 +536,8 @@ LogicalResult ScanOp::verify() {
     return failure();
   ArrayRef<int64_t> b = getB().getType().getShape();
   int64_t groups = b[bcRank - 2], stateSize = b[bcRank - 1];
-  if (groups == kDynamic || stateSize == kDynamic)
-    return emitOpError() << "'b' must have static G and N, got "
+  if (groups <= 0 || stateSize <= 0)
+    return emitOpError() << "'b' must have static, non-zero G and N, got "
                          << getB().getType();
   if (heads % groups != 0)
     return emitOpError() << "the " << heads

@@ -311,6 +311,19 @@ func.func @schedule_parallel_negative(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 
 // -----
 
+// Without tiles there is no dimension to run in parallel.
+func.func @schedule_parallel_untiled(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %y = mgc.kernel "k" ins(%x : tensor<?x8xf32>) -> tensor<?x8xf32> attributes {
+      // expected-error @+1 {{schedule parallel dimension 0 is not one of the 0 tiled dimensions}}
+      schedule = #mgc.schedule<decode, tiles = [], vector = 16, unroll = 1, parallel = [0], threads = 2>} {
+  ^bb0(%a: tensor<?x8xf32>):
+    mgc.yield %a : tensor<?x8xf32>
+  }
+  return %y : tensor<?x8xf32>
+}
+
+// -----
+
 // There is at least one thread.
 func.func @schedule_threads(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %y = mgc.kernel "k" ins(%x : tensor<?x8xf32>) -> tensor<?x8xf32> attributes {
