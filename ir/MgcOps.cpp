@@ -585,25 +585,25 @@ LogicalResult ScanOp::verify() {
   switch (variant) {
   case ScanVariant::selective:
   case ScanVariant::lti:
-    if (failed(expectShape(*this, getA(), "decay", "[H, P, N]",
+    if (failed(expectShape(*this, getDecay(), "decay", "[H, P, N]",
                            {heads, headDim, stateSize})))
       return failure();
     break;
   case ScanVariant::ssd:
-    if (failed(expectShape(*this, getA(), "decay", "[H]", {heads})))
+    if (failed(expectShape(*this, getDecay(), "decay", "[H]", {heads})))
       return failure();
     break;
   case ScanVariant::rwkv:
     // RWKV-5 decays are fixed per head, RWKV-6 decays depend on the token.
-    if (getA().getType().getRank() == 2) {
-      if (failed(expectShape(*this, getA(), "decay", "[H, N]",
+    if (getDecay().getType().getRank() == 2) {
+      if (failed(expectShape(*this, getDecay(), "decay", "[H, N]",
                              {heads, stateSize})))
         return failure();
       break;
     }
     [[fallthrough]];
   case ScanVariant::delta:
-    if (failed(expectShape(*this, getA(), "decay", "[T, H, N]",
+    if (failed(expectShape(*this, getDecay(), "decay", "[T, H, N]",
                            {tokens, heads, stateSize})))
       return failure();
     break;

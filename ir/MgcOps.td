@@ -67,6 +67,9 @@ def Mgc_StateReadOp : Mgc_Op<"state_read", [
     MemoryEffects<[MemRead]>]> {
   let summary = "reads the current value of a declared state";
   let description = [{
+    Yields the value the state named by `state` holds at this point of the
+    call; its type must be the declared one.
+
     ```mlir
     %k = mgc.state_read @layers.0.k_cache : tensor<4x256x64xf32>
     ```
@@ -81,6 +84,9 @@ def Mgc_StateWriteOp : Mgc_Op<"state_write", [
     MemoryEffects<[MemWrite]>]> {
   let summary = "replaces the value of a declared state";
   let description = [{
+    Stores `value` as the new contents of the state named by `state`; later
+    reads in this call and the next call of any entry point see it.
+
     ```mlir
     mgc.state_write %k_next, @layers.0.k_cache : tensor<4x256x64xf32>
     ```
@@ -419,11 +425,11 @@ def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
 
     | variant     | transition A_t(H)                    | decay operands                     |
     |-------------|--------------------------------------|------------------------------------|
-    | `selective` | exp(dt * a) . H, per (p, n)          | `dt` [T,H,P] (input also scaled by dt), `a` [H,P,N] |
-    | `ssd`       | exp(dt * a) H, one scalar per head   | `dt` [T,H], `a` [H]               |
-    | `rwkv`      | H diag(exp(a)), over keys n          | `a` [T,H,N] or [H,N] (log decay); `bonus` [H,N] |
-    | `delta`     | H (diag(exp(a)) + alpha beta^T)      | `a` [T,H,N]; `rank1(alpha, beta)` [T,H,N] |
-    | `lti`       | exp(dt * a) . H, time-invariant      | `a` [H,P,N], optional `dt` [H,P]; `b`, `c` [G,N] |
+    | `selective` | exp(dt * a) . H, per (p, n)          | `dt` [T,H,P] (input also scaled by dt), `decay` a [H,P,N] |
+    | `ssd`       | exp(dt * a) H, one scalar per head   | `dt` [T,H], `decay` a [H]         |
+    | `rwkv`      | H diag(exp(a)), over keys n          | `decay` a [T,H,N] or [H,N] (log decay); `bonus` [H,N] |
+    | `delta`     | H (diag(exp(a)) + alpha beta^T)      | `decay` a [T,H,N]; `rank1(alpha, beta)` [T,H,N] |
+    | `lti`       | exp(dt * a) . H, time-invariant      | `decay` a [H,P,N], optional `dt` [H,P]; `b`, `c` [G,N] |
 
     For `rwkv` and `delta` (`G = H`, keys `b`, receptance `c`), `x` holds the
     values. `rwkv` adds the bonus for the current token:
@@ -447,7 +453,7 @@ def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
     Mgc_ScanVariant:$variant, Mgc_ScanDirection:$direction,
     Mgc_FloatTensor:$x,
     Optional<Mgc_FloatTensor>:$dt,
-    Mgc_FloatTensor:$a,
+    Mgc_FloatTensor:$decay,
     Mgc_FloatTensor:$b,
     Mgc_FloatTensor:$c,
     Optional<Mgc_FloatTensor>:$d,
@@ -458,7 +464,7 @@ def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
   let results = (outs Mgc_FloatTensor:$result,
                       Optional<Mgc_FloatTensor>:$state_out);
   let assemblyFormat = [{
-    $variant $direction $x (`dt` `(` $dt^ `)`)? `decay` `(` $a `)`
+    $variant $direction $x (`dt` `(` $dt^ `)`)? `decay` `(` $decay `)`
     `b` `(` $b `)` `c` `(` $c `)` (`d` `(` $d^ `)`)?
     (`bonus` `(` $bonus^ `)`)? (`rank1` `(` $alpha^ `,` $beta `)`)?
     (`state` `(` $state^ `)`)? attr-dict `:`
@@ -504,6 +510,14 @@ def Mgc_KernelOp : Mgc_Op<"kernel", [IsolatedFromAbove, SingleBlock]> {
 def Mgc_YieldOp : Mgc_Op<"yield", [Pure, Terminator, ReturnLike,
                                     HasParent<"KernelOp">]> {
   let summary = "returns the results of a kernel body";
+  let description = [{
+    Terminates the body of an `mgc.kernel`; its operands become the kernel's
+    results, in order and with the same types.
+
+    ```mlir
+    mgc.yield %y : tensor<?x768xf32>
+    ```
+  }];
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
 }
