@@ -189,20 +189,34 @@ LogicalResult EmbedOp::verify() {
                      {tokens, table[1]});
 }
 
+/// Checks that a norm parameter has the shape of a suffix of the input
+/// that includes the last dimension.
+static LogicalResult verifyNormParam(Operation *op, Value param, StringRef name,
+                                     RankedTensorType inputType) {
+  ArrayRef<int64_t> shape = tensorType(param).getShape();
+  ArrayRef<int64_t> input = inputType.getShape();
+  bool ok = !shape.empty() && shape.size() <= input.size() &&
+            input.take_back(shape.size()) == shape;
+  if (ok)
+    return success();
+  return op->emitOpError() << "'" << name << "' " << param.getType()
+                           << " must have the shape of a suffix of the input "
+                           << inputType << " ending at its last dimension";
+}
+
 LogicalResult NormOp::verify() {
   Value input = getInput();
   if (failed(expectStaticLastDim(*this, input, "input")))
     return failure();
   RankedTensorType inputType = tensorType(input);
-  int64_t hidden = inputType.getShape().back();
-  if (getWeight() && failed(expectShape(*this, getWeight(), "weight",
-                                        "[hidden]", {hidden})))
+  if (getWeight() &&
+      failed(verifyNormParam(*this, getWeight(), "weight", inputType)))
     return failure();
   if (getBias()) {
     if (getKind() == NormKind::rms)
       return emitOpError() << "rms norm takes no bias; use 'layer' for a "
                               "norm with bias";
-    if (failed(expectShape(*this, getBias(), "bias", "[hidden]", {hidden})))
+    if (failed(verifyNormParam(*this, getBias(), "bias", inputType)))
       return failure();
   }
   if (failed(expectPositive(*this, "eps", getEps().convertToDouble())))
@@ -273,33 +287,134 @@ LogicalResult Conv1dOp::verify() {
   return expectSameType(*this, getResult(), "result", getInput(), "input");
 }
 
-/// `rhs` must have the element type of `lhs` and the shape of a suffix of it.
-static LogicalResult verifyTrailingBroadcast(Operation *op, Value lhs,
-                                             Value rhs) {
+/// `rhs` must have the element type of `lhs` and broadcast to its shape.
+static LogicalResult verifyBroadcast(Operation *op, Value lhs, Value rhs) {
   RankedTensorType lhsType = tensorType(lhs), rhsType = tensorType(rhs);
   if (lhsType.getElementType() != rhsType.getElementType())
     return op->emitOpError() << "operands must have one element type, got "
                              << lhsType << " and " << rhsType;
   ArrayRef<int64_t> lhsShape = lhsType.getShape(), rhsShape = rhsType.getShape();
   bool ok = rhsShape.size() <= lhsShape.size();
-  for (size_t i = 0; ok && i < rhsShape.size(); ++i)
-    ok = dimsMatch(rhsShape[rhsShape.size() - 1 - i],
-                   lhsShape[lhsShape.size() - 1 - i]);
+  for (size_t i = 0; ok && i < rhsShape.size(); ++i) {
+    int64_t r = rhsShape[rhsShape.size() - 1 - i];
+    ok = r == 1 || dimsMatch(r, lhsShape[lhsShape.size() - 1 - i]);
+  }
   if (ok)
     return success();
   return op->emitOpError() << "'rhs' " << rhsType
-                           << " must have the shape of 'lhs' " << lhsType
-                           << " or of a suffix of it";
+                           << " does not broadcast to 'lhs' " << lhsType
+                           << ": aligned at the last dimension, each size "
+                              "must match or be 1";
 }
 
 LogicalResult AddOp::verify() {
-  return verifyTrailingBroadcast(*this, getLhs(), getRhs());
+  return verifyBroadcast(*this, getLhs(), getRhs());
 }
 LogicalResult SubOp::verify() {
-  return verifyTrailingBroadcast(*this, getLhs(), getRhs());
+  return verifyBroadcast(*this, getLhs(), getRhs());
 }
 LogicalResult MulOp::verify() {
-  return verifyTrailingBroadcast(*this, getLhs(), getRhs());
+  return verifyBroadcast(*this, getLhs(), getRhs());
+}
+
+LogicalResult ReshapeOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError() << "must keep the element type, got " << in
+                         << " -> " << out;
+  // Only a leading token dimension may be dynamic, and it is kept.
+  auto features = [](RankedTensorType type, int64_t &count) {
+    count = 1;
+    for (int64_t i = 1; i < type.getRank(); ++i) {
+      if (type.isDynamicDim(i))
+        return false;
+      count *= type.getDimSize(i);
+    }
+    return true;
+  };
+  if (in.getRank() == 0 || out.getRank() == 0)
+    return emitOpError() << "needs ranked, non-scalar tensors, got " << in
+                         << " -> " << out;
+  if (in.hasStaticShape() && out.hasStaticShape()) {
+    if (in.getNumElements() != out.getNumElements())
+      return emitOpError() << "must keep the element count, got " << in
+                           << " -> " << out;
+    return success();
+  }
+  int64_t inCount = 0, outCount = 0;
+  if (!features(in, inCount) || !features(out, outCount) ||
+      !dimsMatch(in.getDimSize(0), out.getDimSize(0)) ||
+      in.isDynamicDim(0) != out.isDynamicDim(0))
+    return emitOpError() << "may only regroup static dimensions after a kept "
+                            "token dimension, got "
+                         << in << " -> " << out;
+  if (inCount != outCount)
+    return emitOpError() << "must keep the " << inCount
+                         << " features per token, got " << in << " -> " << out;
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  if (failed(expectStaticLastDim(*this, getInput(), "input")) ||
+      failed(expectStaticLastDim(*this, getResult(), "result")))
+    return failure();
+  SmallVector<int64_t> expected(in.getShape());
+  expected.back() = out.getShape().back();
+  if (failed(expectShape(*this, getResult(), "result",
+                         "the input's shape with a shorter last dimension",
+                         expected)))
+    return failure();
+  int64_t offset = int64_t(getOffset());
+  int64_t size = out.getShape().back(), available = in.getShape().back();
+  if (offset < 0 || size <= 0 || offset + size > available)
+    return emitOpError() << "range [" << offset << ", " << offset + size
+                         << ") is outside the " << available
+                         << " elements of the last dimension";
+  return success();
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError() << "needs at least one input";
+  RankedTensorType first = tensorType(getInputs().front());
+  int64_t total = 0;
+  for (auto [i, input] : llvm::enumerate(getInputs())) {
+    RankedTensorType type = tensorType(input);
+    if (failed(expectStaticLastDim(*this, input, "input")))
+      return failure();
+    bool ok = type.getRank() == first.getRank() &&
+              type.getElementType() == first.getElementType();
+    for (int64_t d = 0; ok && d + 1 < type.getRank(); ++d)
+      ok = dimsMatch(type.getDimSize(d), first.getDimSize(d));
+    if (!ok)
+      return emitOpError() << "input #" << i << " " << type
+                           << " must match input #0 " << first
+                           << " in element type and all but the last "
+                              "dimension";
+    total += type.getShape().back();
+  }
+  SmallVector<int64_t> expected(first.getShape());
+  expected.back() = total;
+  return expectShape(*this, getResult(), "result",
+                     "the inputs' shape with the summed last dimension",
+                     expected);
+}
+
+LogicalResult TokenShiftOp::verify() {
+  if (failed(expectRank(*this, getInput(), "input", 2, "[T, features]")) ||
+      failed(expectStaticLastDim(*this, getInput(), "input")))
+    return failure();
+  int64_t features = getInput().getType().getShape()[1];
+  if (bool(getState()) != bool(getStateOut()))
+    return emitOpError() << "a state operand and a state result go together";
+  if (getState() &&
+      (failed(expectShape(*this, getState(), "state", "[1, features]",
+                          {1, features})) ||
+       failed(expectSameType(*this, getStateOut(), "state_out", getState(),
+                             "state"))))
+    return failure();
+  return expectSameType(*this, getResult(), "result", getInput(), "input");
 }
 
 LogicalResult LogitsOp::verify() {

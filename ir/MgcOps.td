@@ -121,8 +121,11 @@ def Mgc_NormOp : Mgc_Op<"norm", [Pure, AttrSizedOperandSegments]> {
   let description = [{
     `rms`: `x / sqrt(mean(x^2) + eps) * weight`.
     `layer`: `(x - mean(x)) / sqrt(var(x) + eps) * weight + bias`.
-    The weight (and, for layer norm, the bias) has the size of the last
-    dimension; both are optional, for norms without learned parameters.
+    Statistics are taken over the last dimension. The weight (and, for layer
+    norm, the bias) has the shape of a suffix of the input that includes the
+    last dimension: `[hidden]`, or `[H, P]` for a per-head group norm of a
+    `[T, H, P]` input. Both are optional, for norms without learned
+    parameters.
 
     ```mlir
     %n = mgc.norm rms %h weight %w {eps = 1.0e-05}
@@ -219,13 +222,93 @@ def Mgc_ActivationOp : Mgc_Op<"activation", [Pure, AllTypesMatch<["input", "resu
   let assemblyFormat = "$kind $input attr-dict `:` type($input)";
 }
 
+def Mgc_ReshapeOp : Mgc_Op<"reshape", [Pure]> {
+  let summary = "regroups the feature dimensions of a tensor";
+  let description = [{
+    Changes the shape without moving data: the token dimension (the first,
+    which may be dynamic) is kept and the remaining dimensions must hold the
+    same number of elements, e.g. `[T, H * P]` to `[T, H, P]`. A tensor
+    without a token dimension (a weight) may be reshaped freely as long as the
+    element count is kept.
+
+    ```mlir
+    %x3 = mgc.reshape %x : tensor<?x1536xf32> -> tensor<?x24x64xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Mgc_SliceOp : Mgc_Op<"slice", [Pure]> {
+  let summary = "takes a contiguous range of the last dimension";
+  let description = [{
+    `result[..., i] = input[..., offset + i]` for `i` below the result's last
+    dimension; splits fused projections (Mamba's x and z, MLA's rope part).
+
+    ```mlir
+    %z = mgc.slice %xz {offset = 1536} : tensor<?x3072xf32> -> tensor<?x1536xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input, I64Attr:$offset);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Mgc_ConcatOp : Mgc_Op<"concat", [Pure]> {
+  let summary = "joins tensors along the last dimension";
+  let description = [{
+    All inputs share every dimension but the last; the result's last
+    dimension is the sum of theirs.
+
+    ```mlir
+    %q = mgc.concat %q_nope, %q_rope : (tensor<?x16x128xf32>,
+        tensor<?x16x64xf32>) -> tensor<?x16x192xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Mgc_FloatTensor>:$inputs);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat =
+      "$inputs attr-dict `:` functional-type($inputs, results)";
+  let hasVerifier = 1;
+}
+
+def Mgc_TokenShiftOp : Mgc_Op<"token_shift", [Pure]> {
+  let summary = "the previous token's features (RWKV token shift)";
+  let description = [{
+    `result[t] = input[t - 1]`, where the token before the first is taken from
+    `state` (`[1, features]`, the last token of the previous call) or is zero
+    without a state. With a state the op also returns the new state: the last
+    input token.
+
+    ```mlir
+    %prev, %s1 = mgc.token_shift %x state(%s0)
+        : (tensor<?x768xf32>, tensor<1x768xf32>)
+        -> (tensor<?x768xf32>, tensor<1x768xf32>)
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input,
+                       Optional<Mgc_FloatTensor>:$state);
+  let results = (outs Mgc_FloatTensor:$result,
+                      Optional<Mgc_FloatTensor>:$state_out);
+  let assemblyFormat = [{
+    $input (`state` `(` $state^ `)`)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 class Mgc_BinaryOp<string mnemonic, string formula, list<Trait> traits = []>
     : Mgc_Op<mnemonic, !listconcat(traits, [Pure,
                                             AllTypesMatch<["lhs", "result"]>])> {
-  let summary = "elementwise " # mnemonic # " with trailing broadcast";
-  let description = "`result = " # formula # [{`. `rhs` has the shape of
-    `lhs` or of a suffix of it, and is broadcast over the leading dimensions
-    (for example a per-channel vector over tokens).
+  let summary = "elementwise " # mnemonic # " with broadcast of rhs";
+  let description = "`result = " # formula # [{`. `rhs` broadcasts to
+    `lhs`: aligned at the last dimension, each of its dimensions equals the
+    one of `lhs` or is 1, and missing leading dimensions repeat (a
+    per-channel vector over tokens, or a per-token gate `[T, 1]` over
+    features).
 
     ```mlir
     %r = mgc.}] # mnemonic # [{ %a, %b : tensor<?x768xf32>, tensor<?x768xf32>

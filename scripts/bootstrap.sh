@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build python3
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libhalide14-0-dev
-  libgtest-dev libfmt-dev libtomlplusplus-dev nlohmann-json3-dev
+  libgtest-dev libfmt-dev libtomlplusplus-dev
   zlib1g-dev libzstd-dev
 )
 

@@ -211,7 +211,7 @@ func.func @norm_scalar(%x: tensor<f32>) {
 
 // The weight has the size of the last dimension.
 func.func @norm_weight_shape(%x: tensor<?x768xf32>, %w: tensor<512xf32>) {
-  // expected-error @+1 {{'mgc.norm' op 'weight' must be [hidden] = [768], got 'tensor<512xf32>'}}
+  // expected-error @+1 {{'mgc.norm' op 'weight' 'tensor<512xf32>' must have the shape of a suffix of the input 'tensor<?x768xf32>' ending at its last dimension}}
   %n = mgc.norm rms %x weight %w {eps = 1.0e-05} : (tensor<?x768xf32>, tensor<512xf32>) -> tensor<?x768xf32>
   return
 }
@@ -229,7 +229,7 @@ func.func @norm_rms_bias(%x: tensor<?x768xf32>, %w: tensor<768xf32>, %b: tensor<
 
 // The layer-norm bias has the size of the last dimension.
 func.func @norm_bias_shape(%x: tensor<?x768xf32>, %w: tensor<768xf32>, %b: tensor<1x768xf32>) {
-  // expected-error @+1 {{'mgc.norm' op 'bias' must be [hidden] = [768], got 'tensor<1x768xf32>'}}
+  // expected-error @+1 {{'mgc.norm' op 'bias' 'tensor<1x768xf32>' must have the shape of a suffix of the input 'tensor<?x768xf32>' ending at its last dimension}}
   %n = mgc.norm layer %x weight %w bias %b {eps = 1.0e-05} : (tensor<?x768xf32>, tensor<768xf32>, tensor<1x768xf32>) -> tensor<?x768xf32>
   return
 }
@@ -486,10 +486,10 @@ func.func @add_element_type(%a: tensor<?x768xf32>, %b: tensor<768xf16>) {
 
 // -----
 
-// rhs broadcasts over leading dimensions only.
-func.func @sub_broadcast(%a: tensor<?x768xf32>, %b: tensor<?x1xf32>) {
-  // expected-error @+1 {{'mgc.sub' op 'rhs' 'tensor<?x1xf32>' must have the shape of 'lhs' 'tensor<?x768xf32>' or of a suffix of it}}
-  %r = mgc.sub %a, %b : tensor<?x768xf32>, tensor<?x1xf32>
+// Each rhs size matches lhs or is 1.
+func.func @sub_broadcast(%a: tensor<?x768xf32>, %b: tensor<?x2xf32>) {
+  // expected-error @+1 {{'mgc.sub' op 'rhs' 'tensor<?x2xf32>' does not broadcast to 'lhs' 'tensor<?x768xf32>': aligned at the last dimension, each size must match or be 1}}
+  %r = mgc.sub %a, %b : tensor<?x768xf32>, tensor<?x2xf32>
   return
 }
 
@@ -497,7 +497,7 @@ func.func @sub_broadcast(%a: tensor<?x768xf32>, %b: tensor<?x1xf32>) {
 
 // rhs has at most the rank of lhs.
 func.func @mul_rank(%a: tensor<768xf32>, %b: tensor<4x768xf32>) {
-  // expected-error @+1 {{'mgc.mul' op 'rhs' 'tensor<4x768xf32>' must have the shape of 'lhs' 'tensor<768xf32>' or of a suffix of it}}
+  // expected-error @+1 {{'mgc.mul' op 'rhs' 'tensor<4x768xf32>' does not broadcast to 'lhs' 'tensor<768xf32>': aligned at the last dimension, each size must match or be 1}}
   %r = mgc.mul %a, %b : tensor<768xf32>, tensor<4x768xf32>
   return
 }
@@ -1789,5 +1789,153 @@ func.func @conv1d_dynamic_width(%x: tensor<?x8xf32>, %w: tensor<8x?xf32>, %s: te
 func.func @conv1d_zero_width(%x: tensor<?x8xf32>, %w: tensor<8x0xf32>) {
   // expected-error @+1 {{'mgc.conv1d' op 'weight' [channels, width] must have static, non-zero dimensions, got 'tensor<8x0xf32>'}}
   %y = mgc.conv1d %x, %w : (tensor<?x8xf32>, tensor<8x0xf32>) -> tensor<?x8xf32>
+  return
+}
+
+//===----------------------------------------------------------------------===//
+// Shape plumbing: reshape, slice, concat, token_shift
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// A reshape keeps the element type.
+func.func @reshape_type(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'mgc.reshape' op must keep the element type, got 'tensor<4x8xf32>' -> 'tensor<32xf16>'}}
+  %y = mgc.reshape %x : tensor<4x8xf32> -> tensor<32xf16>
+  return
+}
+
+// -----
+
+// A static reshape keeps the element count.
+func.func @reshape_count(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{'mgc.reshape' op must keep the element count, got 'tensor<4x8xf32>' -> 'tensor<33xf32>'}}
+  %y = mgc.reshape %x : tensor<4x8xf32> -> tensor<33xf32>
+  return
+}
+
+// -----
+
+// The dynamic token dimension stays first and dynamic.
+func.func @reshape_token_dim(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.reshape' op may only regroup static dimensions after a kept token dimension, got 'tensor<?x8xf32>' -> 'tensor<8x?xf32>'}}
+  %y = mgc.reshape %x : tensor<?x8xf32> -> tensor<8x?xf32>
+  return
+}
+
+// -----
+
+// Features per token are kept.
+func.func @reshape_features(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.reshape' op must keep the 8 features per token, got 'tensor<?x8xf32>' -> 'tensor<?x3x3xf32>'}}
+  %y = mgc.reshape %x : tensor<?x8xf32> -> tensor<?x3x3xf32>
+  return
+}
+
+// -----
+
+// Scalars cannot be reshaped.
+func.func @reshape_scalar(%x: tensor<f32>) {
+  // expected-error @+1 {{'mgc.reshape' op needs ranked, non-scalar tensors, got 'tensor<f32>' -> 'tensor<1xf32>'}}
+  %y = mgc.reshape %x : tensor<f32> -> tensor<1xf32>
+  return
+}
+
+// -----
+
+// A slice stays inside the last dimension.
+func.func @slice_range(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.slice' op range [6, 10) is outside the 8 elements of the last dimension}}
+  %y = mgc.slice %x {offset = 6} : tensor<?x8xf32> -> tensor<?x4xf32>
+  return
+}
+
+// -----
+
+// A slice keeps the leading dimensions.
+func.func @slice_shape(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.slice' op 'result' must be the input's shape with a shorter last dimension = [?, 4], got 'tensor<?x2x4xf32>'}}
+  %y = mgc.slice %x {offset = 0} : tensor<?x8xf32> -> tensor<?x2x4xf32>
+  return
+}
+
+// -----
+
+// A slice's last dimensions are static.
+func.func @slice_dynamic(%x: tensor<4x?xf32>) {
+  // expected-error @+1 {{'mgc.slice' op 'input' must have a static last dimension, got 'tensor<4x?xf32>'}}
+  %y = mgc.slice %x {offset = 0} : tensor<4x?xf32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+// Concat needs at least one input.
+func.func @concat_empty() {
+  // expected-error @+1 {{'mgc.concat' op needs at least one input}}
+  %y = mgc.concat : () -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Concat inputs agree on all but the last dimension.
+func.func @concat_mismatch(%a: tensor<?x2x4xf32>, %b: tensor<?x3x4xf32>) {
+  // expected-error @+1 {{'mgc.concat' op input #1 'tensor<?x3x4xf32>' must match input #0 'tensor<?x2x4xf32>' in element type and all but the last dimension}}
+  %y = mgc.concat %a, %b : (tensor<?x2x4xf32>, tensor<?x3x4xf32>) -> tensor<?x2x8xf32>
+  return
+}
+
+// -----
+
+// Concat's result sums the last dimensions.
+func.func @concat_result(%a: tensor<?x4xf32>, %b: tensor<?x2xf32>) {
+  // expected-error @+1 {{'mgc.concat' op 'result' must be the inputs' shape with the summed last dimension = [?, 6], got 'tensor<?x7xf32>'}}
+  %y = mgc.concat %a, %b : (tensor<?x4xf32>, tensor<?x2xf32>) -> tensor<?x7xf32>
+  return
+}
+
+// -----
+
+// Token shift works on [T, features].
+func.func @token_shift_rank(%x: tensor<?x4x8xf32>) {
+  // expected-error @+1 {{'mgc.token_shift' op 'input' must have rank 2 [T, features], got 'tensor<?x4x8xf32>'}}
+  %y = mgc.token_shift %x : (tensor<?x4x8xf32>) -> tensor<?x4x8xf32>
+  return
+}
+
+// -----
+
+// Its state holds one token.
+func.func @token_shift_state(%x: tensor<?x8xf32>, %s: tensor<2x8xf32>) {
+  // expected-error @+1 {{'mgc.token_shift' op 'state' must be [1, features] = [1, 8], got 'tensor<2x8xf32>'}}
+  %y, %s1 = mgc.token_shift %x state(%s) : (tensor<?x8xf32>, tensor<2x8xf32>) -> (tensor<?x8xf32>, tensor<2x8xf32>)
+  return
+}
+
+// -----
+
+// A state operand and a state result go together.
+func.func @token_shift_state_result(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.token_shift' op a state operand and a state result go together}}
+  %y, %s1 = mgc.token_shift %x : (tensor<?x8xf32>) -> (tensor<?x8xf32>, tensor<1x8xf32>)
+  return
+}
+
+// -----
+
+// The result has the input's type.
+func.func @token_shift_result(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.token_shift' op 'result' must have the type of 'input' ('tensor<?x8xf32>'), got 'tensor<?x8xf16>'}}
+  %y = mgc.token_shift %x : (tensor<?x8xf32>) -> tensor<?x8xf16>
+  return
+}
+
+// -----
+
+// Group-norm weights are a suffix of the input; a prefix is not.
+func.func @norm_group_weight(%x: tensor<?x4x8xf32>, %w: tensor<4xf32>) {
+  // expected-error @+1 {{'mgc.norm' op 'weight' 'tensor<4xf32>' must have the shape of a suffix of the input 'tensor<?x4x8xf32>' ending at its last dimension}}
+  %y = mgc.norm rms %x weight %w {eps = 1.0e-5} : (tensor<?x4x8xf32>, tensor<4xf32>) -> tensor<?x4x8xf32>
   return
 }

@@ -89,6 +89,28 @@ func.func @supporting_ops(%tokens: tensor<?xi32>, %pos: index,
   return
 }
 
+// CHECK-LABEL: func.func @shape_plumbing
+func.func @shape_plumbing(%x: tensor<?x32xf32>, %g: tensor<?x1xf32>, %s: tensor<1x32xf32>, %w: tensor<4x8xf32>) {
+  // CHECK: mgc.reshape %{{.*}} : tensor<?x32xf32> -> tensor<?x4x8xf32>
+  %x3 = mgc.reshape %x : tensor<?x32xf32> -> tensor<?x4x8xf32>
+  // A per-head group norm: statistics over the last dimension, weight [H, P].
+  // CHECK: mgc.norm rms %{{.*}} weight %{{.*}} {eps = 1.000000e-05 : f64} : (tensor<?x4x8xf32>, tensor<4x8xf32>) -> tensor<?x4x8xf32>
+  %n = mgc.norm rms %x3 weight %w {eps = 1.0e-5} : (tensor<?x4x8xf32>, tensor<4x8xf32>) -> tensor<?x4x8xf32>
+  // CHECK: mgc.slice %{{.*}} {offset = 16 : i64} : tensor<?x32xf32> -> tensor<?x16xf32>
+  %hi = mgc.slice %x {offset = 16} : tensor<?x32xf32> -> tensor<?x16xf32>
+  %lo = mgc.slice %x {offset = 0} : tensor<?x32xf32> -> tensor<?x16xf32>
+  // CHECK: mgc.concat %{{.*}}, %{{.*}} : (tensor<?x16xf32>, tensor<?x16xf32>) -> tensor<?x32xf32>
+  %c = mgc.concat %hi, %lo : (tensor<?x16xf32>, tensor<?x16xf32>) -> tensor<?x32xf32>
+  // A per-token gate broadcast over features.
+  // CHECK: mgc.mul %{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<?x1xf32>
+  %m = mgc.mul %c, %g : tensor<?x32xf32>, tensor<?x1xf32>
+  // CHECK: mgc.token_shift %{{.*}} : (tensor<?x32xf32>) -> tensor<?x32xf32>
+  %p0 = mgc.token_shift %x : (tensor<?x32xf32>) -> tensor<?x32xf32>
+  // CHECK: mgc.token_shift %{{.*}} state(%{{.*}}) : (tensor<?x32xf32>, tensor<1x32xf32>) -> (tensor<?x32xf32>, tensor<1x32xf32>)
+  %p1, %s1 = mgc.token_shift %x state(%s) : (tensor<?x32xf32>, tensor<1x32xf32>) -> (tensor<?x32xf32>, tensor<1x32xf32>)
+  return
+}
+
 // CHECK-LABEL: func.func @attention
 func.func @attention(%q: tensor<?x32xf32>, %k: tensor<?x16xf32>,
                      %v: tensor<?x16xf32>, %kc: tensor<2x16x8xf32>,
