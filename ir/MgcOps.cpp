@@ -356,22 +356,38 @@ LogicalResult ReshapeOp::verify() {
 
 LogicalResult SliceOp::verify() {
   RankedTensorType in = getInput().getType(), out = getType();
-  if (failed(expectStaticLastDim(*this, getInput(), "input")) ||
-      failed(expectStaticLastDim(*this, getResult(), "result")))
-    return failure();
+  int64_t rank = in.getRank();
+  int64_t dim = getDim() ? int64_t(*getDim()) : rank - 1;
+  if (dim < 0 || dim >= rank)
+    return emitOpError() << "dim " << dim << " is not a dimension of "
+                         << in;
+  if (out.getRank() != rank || in.isDynamicDim(dim) || out.isDynamicDim(dim))
+    return emitOpError() << "slices static dimension " << dim << " of " << in
+                         << " into a tensor of the same rank, got " << out;
   SmallVector<int64_t> expected(in.getShape());
-  expected.back() = out.getShape().back();
+  expected[dim] = out.getDimSize(dim);
   if (failed(expectShape(*this, getResult(), "result",
-                         "the input's shape with a shorter last dimension",
-                         expected)))
+                         "the input's shape, shorter along dim", expected)))
     return failure();
   int64_t offset = int64_t(getOffset());
-  int64_t size = out.getShape().back(), available = in.getShape().back();
+  int64_t size = out.getDimSize(dim), available = in.getDimSize(dim);
   if (offset < 0 || size <= 0 || offset + size > available)
     return emitOpError() << "range [" << offset << ", " << offset + size
                          << ") is outside the " << available
-                         << " elements of the last dimension";
+                         << " elements of dimension " << dim;
   return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  RankedTensorType in = getInput().getType(), out = getType();
+  bool ok = in.getRank() == out.getRank() &&
+            in.getElementType() == out.getElementType();
+  for (int64_t d = 0; ok && d < in.getRank(); ++d)
+    ok = in.getDimSize(d) == 1 || dimsMatch(in.getDimSize(d), out.getDimSize(d));
+  if (ok)
+    return success();
+  return emitOpError() << "can only expand size-1 dimensions, got " << in
+                       << " -> " << out;
 }
 
 LogicalResult ConcatOp::verify() {

@@ -241,17 +241,53 @@ def Mgc_ReshapeOp : Mgc_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Mgc_SliceOp : Mgc_Op<"slice", [Pure]> {
-  let summary = "takes a contiguous range of the last dimension";
+def Mgc_PositionsOp : Mgc_Op<"positions", [Pure,
+    AllTypesMatch<["tokens", "result"]>]> {
+  let summary = "the absolute positions of a run of tokens";
   let description = [{
-    `result[..., i] = input[..., offset + i]` for `i` below the result's last
-    dimension; splits fused projections (Mamba's x and z, MLA's rope part).
+    `result[t] = position + t`: the positions of `tokens` when the first sits
+    at `position`, for learned position embeddings.
+
+    ```mlir
+    %p = mgc.positions %tokens at %pos : tensor<?xi32>
+    ```
+  }];
+  let arguments = (ins Mgc_TokenTensor:$tokens, Index:$position);
+  let results = (outs Mgc_TokenTensor:$result);
+  let assemblyFormat =
+      "$tokens `at` $position attr-dict `:` type($tokens)";
+}
+
+def Mgc_BroadcastOp : Mgc_Op<"broadcast", [Pure]> {
+  let summary = "repeats size-1 dimensions";
+  let description = [{
+    Expands every dimension of size 1 to the result's size; other dimensions
+    are kept. Shares MLA's single RoPE key across heads.
+
+    ```mlir
+    %k = mgc.broadcast %k_rope : tensor<?x1x64xf32> -> tensor<?x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Mgc_SliceOp : Mgc_Op<"slice", [Pure]> {
+  let summary = "takes a contiguous range of one dimension";
+  let description = [{
+    Along dimension `dim` (default: the last), `result[..., i, ...] =
+    input[..., offset + i, ...]` for `i` below the result's size there; every
+    other dimension is kept. Splits fused projections (Mamba's x and z, MLA's
+    rope part) and picks rows of tables.
 
     ```mlir
     %z = mgc.slice %xz {offset = 1536} : tensor<?x3072xf32> -> tensor<?x1536xf32>
     ```
   }];
-  let arguments = (ins Mgc_FloatTensor:$input, I64Attr:$offset);
+  let arguments = (ins Mgc_FloatTensor:$input, I64Attr:$offset,
+                       OptionalAttr<I64Attr>:$dim);
   let results = (outs Mgc_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;

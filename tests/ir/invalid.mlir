@@ -1845,26 +1845,44 @@ func.func @reshape_scalar(%x: tensor<f32>) {
 
 // A slice stays inside the last dimension.
 func.func @slice_range(%x: tensor<?x8xf32>) {
-  // expected-error @+1 {{'mgc.slice' op range [6, 10) is outside the 8 elements of the last dimension}}
+  // expected-error @+1 {{'mgc.slice' op range [6, 10) is outside the 8 elements of dimension 1}}
   %y = mgc.slice %x {offset = 6} : tensor<?x8xf32> -> tensor<?x4xf32>
   return
 }
 
 // -----
 
-// A slice keeps the leading dimensions.
-func.func @slice_shape(%x: tensor<?x8xf32>) {
-  // expected-error @+1 {{'mgc.slice' op 'result' must be the input's shape with a shorter last dimension = [?, 4], got 'tensor<?x2x4xf32>'}}
+// A slice keeps the rank.
+func.func @slice_rank(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.slice' op slices static dimension 1 of 'tensor<?x8xf32>' into a tensor of the same rank, got 'tensor<?x2x4xf32>'}}
   %y = mgc.slice %x {offset = 0} : tensor<?x8xf32> -> tensor<?x2x4xf32>
   return
 }
 
 // -----
 
-// A slice's last dimensions are static.
-func.func @slice_dynamic(%x: tensor<4x?xf32>) {
-  // expected-error @+1 {{'mgc.slice' op 'input' must have a static last dimension, got 'tensor<4x?xf32>'}}
-  %y = mgc.slice %x {offset = 0} : tensor<4x?xf32> -> tensor<4x2xf32>
+// A slice keeps the other dimensions.
+func.func @slice_shape(%x: tensor<3x8xf32>) {
+  // expected-error @+1 {{'mgc.slice' op 'result' must be the input's shape, shorter along dim = [3, 4], got 'tensor<2x4xf32>'}}
+  %y = mgc.slice %x {offset = 0} : tensor<3x8xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// The sliced dimension exists.
+func.func @slice_dim(%x: tensor<3x8xf32>) {
+  // expected-error @+1 {{'mgc.slice' op dim 2 is not a dimension of 'tensor<3x8xf32>'}}
+  %y = mgc.slice %x {offset = 0, dim = 2} : tensor<3x8xf32> -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+// The sliced dimension is static.
+func.func @slice_dynamic(%x: tensor<?x8xf32>) {
+  // expected-error @+1 {{'mgc.slice' op slices static dimension 0 of 'tensor<?x8xf32>' into a tensor of the same rank, got 'tensor<2x8xf32>'}}
+  %y = mgc.slice %x {offset = 0, dim = 0} : tensor<?x8xf32> -> tensor<2x8xf32>
   return
 }
 
@@ -1937,5 +1955,23 @@ func.func @token_shift_result(%x: tensor<?x8xf32>) {
 func.func @norm_group_weight(%x: tensor<?x4x8xf32>, %w: tensor<4xf32>) {
   // expected-error @+1 {{'mgc.norm' op 'weight' 'tensor<4xf32>' must have the shape of a suffix of the input 'tensor<?x4x8xf32>' ending at its last dimension}}
   %y = mgc.norm rms %x weight %w {eps = 1.0e-5} : (tensor<?x4x8xf32>, tensor<4xf32>) -> tensor<?x4x8xf32>
+  return
+}
+
+// -----
+
+// Positions have the tokens' type.
+func.func @positions_type(%t: tensor<?xi32>, %p: index) {
+  // expected-error @+1 {{'mgc.positions' op failed to verify that all of {tokens, result} have same type}}
+  %y = "mgc.positions"(%t, %p) : (tensor<?xi32>, index) -> tensor<4xi32>
+  return
+}
+
+// -----
+
+// Broadcast only expands size-1 dimensions.
+func.func @broadcast_size(%x: tensor<?x2x8xf32>) {
+  // expected-error @+1 {{'mgc.broadcast' op can only expand size-1 dimensions, got 'tensor<?x2x8xf32>' -> 'tensor<?x4x8xf32>'}}
+  %y = mgc.broadcast %x : tensor<?x2x8xf32> -> tensor<?x4x8xf32>
   return
 }

@@ -36,6 +36,8 @@ func.func @supporting_ops(%tokens: tensor<?xi32>, %pos: index,
                           %sc: tensor<3x32xf32>) {
   // CHECK: %[[H:.*]] = mgc.embed %{{.*}}, %{{.*}} : (tensor<?xi32>, tensor<64x32xf32>) -> tensor<?x32xf32>
   %h = mgc.embed %tokens, %table : (tensor<?xi32>, tensor<64x32xf32>) -> tensor<?x32xf32>
+  // CHECK: mgc.positions %{{.*}} at %{{.*}} : tensor<?xi32>
+  %positions = mgc.positions %tokens at %pos : tensor<?xi32>
   // CHECK: mgc.norm rms %[[H]] weight %{{.*}} {eps = 1.000000e-05 : f64}
   %n0 = mgc.norm rms %h weight %w {eps = 1.0e-5} : (tensor<?x32xf32>, tensor<32xf32>) -> tensor<?x32xf32>
   // CHECK: mgc.norm layer %[[H]] weight %{{.*}} bias %{{.*}} {eps = 9.9999999999999995E-7 : f64}
@@ -104,6 +106,10 @@ func.func @shape_plumbing(%x: tensor<?x32xf32>, %g: tensor<?x1xf32>, %s: tensor<
   // A per-token gate broadcast over features.
   // CHECK: mgc.mul %{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<?x1xf32>
   %m = mgc.mul %c, %g : tensor<?x32xf32>, tensor<?x1xf32>
+  // CHECK: mgc.slice %{{.*}} {dim = 0 : i64, offset = 1 : i64} : tensor<4x8xf32> -> tensor<1x8xf32>
+  %row = mgc.slice %w {offset = 1, dim = 0} : tensor<4x8xf32> -> tensor<1x8xf32>
+  // CHECK: mgc.broadcast %{{.*}} : tensor<1x8xf32> -> tensor<4x8xf32>
+  %rows = mgc.broadcast %row : tensor<1x8xf32> -> tensor<4x8xf32>
   // CHECK: mgc.token_shift %{{.*}} : (tensor<?x32xf32>) -> tensor<?x32xf32>
   %p0 = mgc.token_shift %x : (tensor<?x32xf32>) -> tensor<?x32xf32>
   // CHECK: mgc.token_shift %{{.*}} state(%{{.*}}) : (tensor<?x32xf32>, tensor<1x32xf32>) -> (tensor<?x32xf32>, tensor<1x32xf32>)
