@@ -39,9 +39,9 @@
 
 // RUN: not mgc compile %t.missing.mlir 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: mgc compile: error: {{.*}}missing.mlir: no such file or directory
-// RUN: printf '# a description\n[model]\nname = "m"\n' > %t.toml
-// RUN: not mgc compile %t.toml 2>&1 | FileCheck %s --check-prefix=TOML
-// TOML: mgc compile: error: {{.*}}.toml: mgc model description (TOML) input is not supported by this build yet
+// RUN: printf 'GGUF\003\000\000\000' > %t.gguf
+// RUN: not mgc compile %t.gguf 2>&1 | FileCheck %s --check-prefix=GGUF
+// GGUF: mgc compile: error: {{.*}}.gguf: GGUF file input is not supported by this build yet
 // RUN: not mgc compile %s --emit=asm 2>&1 | FileCheck %s --check-prefix=EMIT
 // EMIT: --emit=asm is not available in this build; it accepts --emit=mlir
 // RUN: not mgc compile 2>&1 | FileCheck %s --check-prefix=NOINPUT

@@ -3,7 +3,9 @@
 #include "tools/mgc/CompileCommand.h"
 
 #include "codegen/TargetDescription.h"
+#include "frontends/DescriptionReader.h"
 #include "frontends/InputKind.h"
+#include "frontends/ModelBuilder.h"
 #include "passes/Passes.h"
 #include "tools/Registration.h"
 #include "tools/mgc/IrDumpInstrumentation.h"
@@ -25,10 +27,12 @@ using namespace mlir;
 const char *mgc::compileUsage() {
   return "usage: mgc compile INPUT [-o OUT] [--target NAME] [-O0|-O2]\n"
          "                   [--emit=mlir] [--mlir-print-ir-after-all]\n"
+         "                   [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR]\n"
          "\n"
-         "  INPUT                      mgc IR (.mlir); the kind is detected "
-         "from the content\n"
+         "  INPUT                      a model description (TOML) or mgc IR "
+         "(.mlir);\n"
+         "                             the kind is detected from the content\n"
          "  -o OUT                     output file (default: stdout)\n"
          "  --target NAME              host (default), x86-64-avx2, "
          "x86-64-avx512, arm64\n"
@@ -37,6 +41,7 @@ const char *mgc::compileUsage() {
          "  --emit=mlir                print the IR after the pipeline\n"
          "  --mlir-print-ir-after-all  print the IR after every pass to "
          "stderr\n"
+         "  --mlir-print-debuginfo     print each op's source location\n"
          "  --dump-ir-dir DIR          write the IR before the pipeline and "
          "after every pass to DIR\n";
 }
@@ -102,6 +107,8 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
       options.optimize = true;
     } else if (arg == "--mlir-print-ir-after-all") {
       options.printIrAfterAll = true;
+    } else if (arg == "--mlir-print-debuginfo") {
+      options.printDebugInfo = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return fail("unknown option '" + arg + "'\n" + compileUsage());
     } else if (options.input.empty()) {
@@ -116,23 +123,43 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
   return true;
 }
 
-/// Reads `options.input` as mgc IR. Diagnostics point into the file.
-static OwningOpRef<ModuleOp> parseInput(const mgc::CompileOptions &options,
-                                        MLIRContext &context,
-                                        llvm::SourceMgr &sourceMgr) {
+/// Reports a frontend error as `file:line:col: error: message`.
+static void reportReadError(const std::string &file, const mgc::ReadError &e) {
+  llvm::errs() << file;
+  if (e.pos.line > 0)
+    llvm::errs() << ":" << e.pos.line << ":" << e.pos.column;
+  llvm::errs() << ": error: " << e.message << "\n";
+}
+
+/// Reads `options.input` into a module of model-level mgc IR. Diagnostics
+/// point into the input file.
+static OwningOpRef<ModuleOp> readInput(const mgc::CompileOptions &options,
+                                       MLIRContext &context,
+                                       llvm::SourceMgr &sourceMgr) {
   mgc::DetectedInput detected = mgc::detectInputKind(options.input);
   if (!detected.ok) {
     fail(detected.error);
     return {};
   }
-  if (detected.kind != mgc::InputKind::MlirText) {
+  switch (detected.kind) {
+  case mgc::InputKind::MlirText:
+    return parseSourceFile<ModuleOp>(options.input, sourceMgr,
+                                     ParserConfig(&context));
+  case mgc::InputKind::Description: {
+    mgc::ModelSpec spec;
+    mgc::ReadError error;
+    if (!mgc::readDescription(options.input, spec, error)) {
+      reportReadError(options.input, error);
+      return {};
+    }
+    return mgc::buildModel(spec, context);
+  }
+  default:
     fail(options.input + ": " + mgc::inputKindName(detected.kind) +
-         " input is not supported by this build yet; it compiles mgc IR "
-         "(.mlir)");
+         " input is not supported by this build yet; it compiles model "
+         "descriptions (TOML) and mgc IR (.mlir)");
     return {};
   }
-  return parseSourceFile<ModuleOp>(options.input, sourceMgr,
-                                   ParserConfig(&context));
 }
 
 /// The passes `mgc compile` runs, in order.
@@ -156,7 +183,7 @@ int mgc::runCompile(const CompileOptions &options) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module = parseInput(options, context, sourceMgr);
+  OwningOpRef<ModuleOp> module = readInput(options, context, sourceMgr);
   if (!module)
     return 1;
 
@@ -181,7 +208,13 @@ int mgc::runCompile(const CompileOptions &options) {
 
   std::string text;
   llvm::raw_string_ostream os(text);
-  module->print(os);
+  OpPrintingFlags flags;
+  if (options.printDebugInfo) {
+    // Inline locations: each op shows its file:line:col directly.
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+    flags.useLocalScope();
+  }
+  module->print(os, flags);
   std::string error;
   if (!writeFileAtomically(options.output, text, error)) {
     fail(error);

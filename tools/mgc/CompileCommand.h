@@ -21,6 +21,7 @@ struct CompileOptions {
   std::string emit = "mlir";
   bool optimize = true;      // -O2 (default) or -O0
   bool printIrAfterAll = false;
+  bool printDebugInfo = false;  // print each op's source location
   std::string dumpIrDir;     // empty: no per-pass dumps
 };
 

@@ -1,0 +1,274 @@
+//===- DescriptionReader.cpp - mgc's native model descriptions -------------===//
+
+#include "frontends/DescriptionReader.h"
+
+#include <map>
+
+using namespace mgc;
+
+namespace {
+
+constexpr int64_t kMaxSize = int64_t(1) << 24;
+
+template <typename Enum>
+void readEnum(TomlTable &t, const std::string &key,
+              const std::vector<std::string> &names, Enum &out) {
+  if (std::optional<size_t> index = t.getChoice(key, names))
+    out = Enum(*index);
+}
+
+void readNorm(TomlTable &t, NormSpec &norm) {
+  norm.pos = t.pos();
+  readEnum(t, "kind", {"rms", "layer"}, norm.kind);
+  t.getFloat("eps", norm.eps);
+  norm.bias = norm.kind == NormKind::layer;
+  t.getBool("bias", norm.bias);
+  if (!t.failed() && norm.bias && norm.kind == NormKind::rms)
+    t.fail(t.posOf("bias"), "'" + t.path() + ".bias': an rms norm has no bias");
+  t.rejectUnknownKeys();
+}
+
+void readRope(TomlTable &t, RopeSpec &rope) {
+  rope.pos = t.pos();
+  t.getFloat("theta", rope.theta);
+  t.getInt("rotary_dim", rope.rotaryDim, 2, kMaxSize);
+  readEnum(t, "style", {"interleaved", "half"}, rope.style);
+  readEnum(t, "scaling", {"none", "linear", "ntk", "yarn", "llama3"},
+           rope.scaling);
+  t.getFloat("factor", rope.factor);
+  t.getInt("original_context", rope.originalContext, 1, kMaxSize);
+  t.getFloat("low_freq_factor", rope.lowFreqFactor);
+  t.getFloat("high_freq_factor", rope.highFreqFactor);
+  if (!t.failed() && rope.scaling == RopeScaling::none && rope.factor != 1.0)
+    t.fail(t.posOf("factor"), "'" + t.path() +
+                                  ".factor' needs a scaling kind (linear, "
+                                  "ntk, yarn or llama3)");
+  if (!t.failed() &&
+      (rope.scaling == RopeScaling::yarn ||
+       rope.scaling == RopeScaling::llama3) &&
+      rope.originalContext == 0)
+    t.fail(t.pos(), "'" + t.path() + "': " +
+                        (rope.scaling == RopeScaling::yarn ? "yarn" : "llama3") +
+                        " scaling needs original_context (the trained "
+                        "context length)");
+  t.rejectUnknownKeys();
+}
+
+void readModel(TomlTable &t, ModelSpec &spec) {
+  spec.pos = t.pos();
+  if (std::optional<std::string> name = t.getString("name"))
+    spec.name = *name;
+  t.getInt("vocab_size", spec.vocab, 1, kMaxSize, true);
+  t.getInt("hidden_size", spec.hidden, 1, int64_t(1) << 20, true);
+  t.getInt("num_layers", spec.numLayers, 1, 4096, true);
+  t.getInt("max_context", spec.maxContext, 1, kMaxSize);
+  t.getBool("tie_embeddings", spec.tieEmbeddings);
+  readEnum(t, "positions", {"rope", "learned", "none"}, spec.positions);
+  if (std::optional<size_t> block =
+          t.getChoice("block", {"pre_norm", "post_norm", "parallel"})) {
+    spec.postNorm = *block == 1;
+    spec.parallelBlock = *block == 2;
+  }
+  t.getBool("embedding_norm", spec.embeddingNorm);
+  t.getInt("token_types", spec.tokenTypes, 1, 1024);
+  if (std::optional<TomlTable> norm = t.getTable("norm"))
+    readNorm(*norm, spec.norm);
+  if (std::optional<TomlTable> rope = t.getTable("rope"))
+    readRope(*rope, spec.rope);
+  else
+    spec.rope.pos = spec.pos;
+  t.rejectUnknownKeys();
+}
+
+void readAttention(TomlTable &t, AttentionSpec &a) {
+  t.getInt("heads", a.heads, 1, 4096, true);
+  t.getInt("kv_heads", a.kvHeads, 1, 4096);
+  t.getInt("head_dim", a.headDim, 1, 65536);
+  t.getInt("v_head_dim", a.vHeadDim, 1, 65536);
+  t.getBool("causal", a.causal);
+  t.getInt("window", a.window, 1, kMaxSize);
+  t.getFloat("soft_cap", a.softCap);
+  t.getFloat("scale", a.scale);
+  t.getBool("qkv_bias", a.qkvBias);
+  t.getBool("out_bias", a.outBias);
+  t.getBool("rope", a.rope);
+  t.getInt("q_lora_rank", a.qLoraRank, 1, 65536);
+  t.getInt("kv_lora_rank", a.kvLoraRank, 1, 65536);
+  t.getInt("rope_head_dim", a.ropeHeadDim, 2, 65536);
+}
+
+void readScan(TomlTable &t, ScanSpec &s) {
+  readEnum(t, "variant",
+           {"mamba1", "mamba2", "rwkv6", "rwkv7", "s4", "h3", "hydra"},
+           s.kind);
+  if (!t.has("variant"))
+    t.fail(t.pos(), "missing required key '" + t.path() +
+                        ".variant' (mamba1, mamba2, rwkv6, rwkv7, s4, h3 or "
+                        "hydra)");
+  t.getInt("state_size", s.stateSize, 1, 65536);
+  t.getInt("expand", s.expand, 1, 64);
+  t.getInt("conv_width", s.convWidth, 0, 64);
+  t.getBool("conv_bias", s.convBias);
+  t.getBool("proj_bias", s.projBias);
+  t.getInt("dt_rank", s.dtRank, 1, 65536);
+  t.getInt("heads", s.heads, 1, 65536);
+  t.getInt("head_dim", s.headDim, 1, 65536);
+  t.getInt("groups", s.groups, 1, 65536);
+  t.getInt("decay_lora_rank", s.decayLoraRank, 1, 65536);
+  t.getInt("mix_lora_rank", s.mixLoraRank, 1, 65536);
+}
+
+void readMixer(TomlTable &t, MixerSpec &mixer) {
+  mixer.pos = t.pos();
+  std::optional<size_t> kind = t.getChoice("kind", {"attention", "scan"}, true);
+  if (!kind)
+    return;
+  mixer.kind = MixerSpec::Kind(*kind);
+  if (mixer.kind == MixerSpec::Kind::attention)
+    readAttention(t, mixer.attention);
+  else
+    readScan(t, mixer.scan);
+  t.rejectUnknownKeys();
+}
+
+void readFfn(TomlTable &t, FfnSpec &ffn) {
+  ffn.pos = t.pos();
+  std::optional<size_t> kind = t.getChoice("kind", {"mlp", "moe"}, true);
+  if (!kind)
+    return;
+  ffn.kind = FfnSpec::Kind(*kind);
+  readEnum(t, "activation",
+           {"swiglu", "geglu", "gelu", "gelu_tanh", "relu", "silu"},
+           ffn.activation);
+  t.getInt("intermediate_size", ffn.intermediate, 1, kMaxSize, true);
+  t.getBool("bias", ffn.bias);
+  if (ffn.kind == FfnSpec::Kind::moe) {
+    MoeSpec &m = ffn.moe;
+    t.getInt("experts", m.experts, 1, 65536, true);
+    t.getInt("top_k", m.topK, 1, 65536, true);
+    readEnum(t, "scoring", {"softmax", "sigmoid"}, m.scoring);
+    t.getBool("normalize", m.normalize);
+    t.getFloat("scale", m.scale);
+    t.getInt("n_group", m.groups, 1, 65536);
+    t.getInt("topk_group", m.topkGroups, 1, 65536);
+    t.getFloat("capacity_factor", m.capacityFactor);
+    t.getBool("correction_bias", m.correctionBias);
+    t.getInt("shared_experts", m.sharedExperts, 0, 65536);
+    t.getInt("shared_intermediate_size", m.sharedIntermediate, 1, kMaxSize);
+    t.getBool("shared_gate", m.sharedGate);
+    if (!t.failed() && ffn.bias)
+      t.fail(t.posOf("bias"), "'" + t.path() +
+                                  ".bias': MoE experts have no biases");
+  }
+  t.rejectUnknownKeys();
+}
+
+/// Reads a [mixers] or [ffns] table of named blocks.
+template <typename Spec, typename ReadFn>
+void readNamed(TomlTable &root, const std::string &key, std::vector<Spec> &out,
+               std::map<std::string, int> &index, ReadFn read) {
+  std::optional<TomlTable> table = root.getTable(key, key == "mixers");
+  if (!table)
+    return;
+  for (const std::string &name : table->keys()) {
+    std::optional<TomlTable> entry = table->getTable(name);
+    if (!entry)
+      return;
+    Spec spec;
+    spec.name = name;
+    read(*entry, spec);
+    index[name] = int(out.size());
+    out.push_back(std::move(spec));
+  }
+}
+
+/// Resolves each name of a [layers] list against the defined blocks.
+bool resolveNames(TomlTable &t,
+                  const std::vector<std::pair<std::string, SourcePos>> &names,
+                  const std::map<std::string, int> &index, bool allowNone,
+                  const std::string &what, std::vector<int> &out) {
+  for (const auto &[name, pos] : names) {
+    if (allowNone && name == "none") {
+      out.push_back(-1);
+      continue;
+    }
+    auto it = index.find(name);
+    if (it == index.end()) {
+      std::string defined;
+      for (const auto &[known, unused] : index)
+        defined += (defined.empty() ? "" : ", ") + known;
+      t.fail(pos, "unknown " + what + " '" + name + "'; defined: " +
+                      (defined.empty() ? std::string("none") : defined) +
+                      (allowNone ? " (or \"none\")" : ""));
+      return false;
+    }
+    out.push_back(it->second);
+  }
+  return true;
+}
+
+/// [layers]: `mixer` and `ffn` lists repeat until num_layers; the optional
+/// `mixer_prefix` / `ffn_prefix` lists give the first layers explicitly
+/// (DeepSeek-V3's first dense layers).
+void readLayers(TomlTable &t, ModelSpec &spec,
+                const std::map<std::string, int> &mixers,
+                const std::map<std::string, int> &ffns) {
+  std::vector<int> mixerCycle, ffnCycle, mixerPrefix, ffnPrefix;
+  auto read = [&](const char *key, const std::map<std::string, int> &index,
+                  bool allowNone, const char *what, std::vector<int> &out,
+                  bool required) {
+    if (auto names = t.getStringList(key, required))
+      resolveNames(t, *names, index, allowNone, what, out);
+  };
+  read("mixer", mixers, false, "mixer", mixerCycle, true);
+  read("ffn", ffns, true, "ffn", ffnCycle, false);
+  read("mixer_prefix", mixers, false, "mixer", mixerPrefix, false);
+  read("ffn_prefix", ffns, true, "ffn", ffnPrefix, false);
+  t.rejectUnknownKeys();
+  if (t.failed())
+    return;
+  auto pick = [](const std::vector<int> &prefix, const std::vector<int> &cycle,
+                 int64_t layer, int fallback) {
+    if (layer < int64_t(prefix.size()))
+      return prefix[layer];
+    if (cycle.empty())
+      return fallback;
+    return cycle[(layer - prefix.size()) % cycle.size()];
+  };
+  for (int64_t i = 0; i < spec.numLayers; ++i)
+    spec.layers.push_back(
+        {pick(mixerPrefix, mixerCycle, i, 0), pick(ffnPrefix, ffnCycle, i, -1)});
+}
+
+} // namespace
+
+bool mgc::readDescription(const std::string &path, ModelSpec &spec,
+                          ReadError &error) {
+  toml::parse_result parsed = toml::parse_file(path);
+  if (!parsed) {
+    const toml::parse_error &e = parsed.error();
+    error = {true, toSourcePos(e.source().begin),
+             "syntax error: " + std::string(e.description())};
+    return false;
+  }
+  spec = ModelSpec();
+  spec.file = path;
+  TomlTable root(parsed.table(), "", error);
+  if (std::optional<TomlTable> model = root.getTable("model", true))
+    readModel(*model, spec);
+  std::map<std::string, int> mixers, ffns;
+  readNamed(root, "mixers", spec.mixers, mixers, readMixer);
+  readNamed(root, "ffns", spec.ffns, ffns, readFfn);
+  if (std::optional<TomlTable> layers = root.getTable("layers", true))
+    readLayers(*layers, spec, mixers, ffns);
+  root.rejectUnknownKeys();
+  if (error.failed)
+    return false;
+  std::string message;
+  SourcePos pos;
+  if (!finalizeModelSpec(spec, message, pos)) {
+    error = {true, pos, message};
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,43 @@
+//===- ModelBuilder.h - lowering a ModelSpec to mgc IR ----------*- C++ -*-===//
+//
+// Builds the model-level module of an architecture: persistent state
+// declarations, a `prefill` entry point over a prompt of any length and a
+// `decode` entry point over one token (encoders, whose attention is
+// bidirectional, have only `prefill`). Both take (tokens, position) and return
+// the logits of every token processed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_FRONTENDS_MODELBUILDER_H
+#define MGC_FRONTENDS_MODELBUILDER_H
+
+#include "frontends/GraphBuilder.h"
+#include "frontends/ModelSpec.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+namespace mgc {
+
+/// Lowers a finalized `spec`. The module verifies; a failure to verify is a
+/// bug in the lowering and is reported as an error on the module.
+mlir::OwningOpRef<mlir::ModuleOp> buildModel(const ModelSpec &spec,
+                                             mlir::MLIRContext &context);
+
+// Block lowerings, one file each. `x` is the block's normalized input; the
+// result is what the block adds to the residual stream. Weight names are
+// relative to the builder's current layer prefix.
+
+/// Softmax attention (MHA/GQA/MQA, sliding window, MLA) with its KV cache.
+mlir::Value buildAttention(GraphBuilder &g, const MixerSpec &mixer,
+                           mlir::Value x);
+/// A linear-recurrence mixer (Mamba-1/2, RWKV-6/7, S4, H3, Hydra) with its
+/// recurrent and convolution state.
+mlir::Value buildScanMixer(GraphBuilder &g, const MixerSpec &mixer,
+                           mlir::Value x);
+/// A dense MLP or a Mixture-of-Experts block.
+mlir::Value buildFfn(GraphBuilder &g, const FfnSpec &ffn, mlir::Value x);
+
+} // namespace mgc
+
+#endif // MGC_FRONTENDS_MODELBUILDER_H
