@@ -26,12 +26,16 @@ using namespace mgc;
 
 namespace {
 
-/// True when some attention mixer is bidirectional: such models only have a
-/// full-sequence entry point.
+/// True when some mixer is bidirectional (attention without a causal mask, or
+/// Hydra's two-way scan): such models only have a full-sequence entry point.
 bool isEncoder(const ModelSpec &spec) {
-  for (const MixerSpec &mixer : spec.mixers)
+  for (const MixerSpec &mixer : spec.mixers) {
     if (mixer.kind == MixerSpec::Kind::attention && !mixer.attention.causal)
       return true;
+    if (mixer.kind == MixerSpec::Kind::scan &&
+        mixer.scan.kind == ScanMixerKind::hydra)
+      return true;
+  }
   return false;
 }
 
