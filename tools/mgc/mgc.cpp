@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/mgc/CompileCommand.h"
+#include "tools/mgc/InspectCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -18,8 +19,10 @@ static const char *kUsage =
     "\n"
     "commands:\n"
     "  compile   lower a model to mgc IR and optimize it (mgc compile --help)\n"
+    "  inspect   parameters, FLOPs and bytes per token, KV/state size vs context\n"
+    "            (mgc inspect --help)\n"
     "\n"
-    "run, bench, inspect and compare are not available in this build.\n";
+    "run, bench and compare are not available in this build.\n";
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -44,8 +47,18 @@ int main(int argc, char **argv) {
       return 2;
     return mgc::runCompile(options);
   }
-  if (command == "run" || command == "bench" || command == "inspect" ||
-      command == "compare") {
+  if (command == "inspect") {
+    for (const std::string &arg : args)
+      if (arg == "--help" || arg == "-h") {
+        llvm::outs() << mgc::inspectUsage();
+        return 0;
+      }
+    mgc::InspectOptions options;
+    if (!mgc::parseInspectOptions(args, options))
+      return 2;
+    return mgc::runInspect(options);
+  }
+  if (command == "run" || command == "bench" || command == "compare") {
     llvm::errs() << "mgc: error: 'mgc " << command
                  << "' is not available in this build\n";
     return 2;
