@@ -133,10 +133,17 @@ void readMixer(TomlTable &t, MixerSpec &mixer) {
 
 void readFfn(TomlTable &t, FfnSpec &ffn) {
   ffn.pos = t.pos();
-  std::optional<size_t> kind = t.getChoice("kind", {"mlp", "moe"}, true);
+  std::optional<size_t> kind =
+      t.getChoice("kind", {"mlp", "moe", "rwkv"}, true);
   if (!kind)
     return;
   ffn.kind = FfnSpec::Kind(*kind);
+  if (ffn.kind == FfnSpec::Kind::rwkv)
+    for (const char *fixed : {"activation", "bias"})
+      if (t.has(fixed))
+        t.fail(t.posOf(fixed), "'" + t.path() + "." + fixed +
+                                   "': the rwkv channel mix has a fixed "
+                                   "squared-ReLU form without biases");
   readEnum(t, "activation",
            {"swiglu", "geglu", "gelu", "gelu_tanh", "relu", "silu"},
            ffn.activation);

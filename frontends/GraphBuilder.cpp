@@ -45,6 +45,11 @@ Value GraphBuilder::globalParam(StringRef name, ArrayRef<int64_t> shape) {
   return builder_.create<ParamOp>(loc_, tensor(shape), name);
 }
 
+Value GraphBuilder::constant(double value, ArrayRef<int64_t> shape) {
+  return builder_.create<ConstantOp>(loc_, tensor(shape),
+                                     builder_.getF64FloatAttr(value));
+}
+
 /// The shape of `value`, which must be a ranked tensor.
 static ArrayRef<int64_t> shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();

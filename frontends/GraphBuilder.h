@@ -59,6 +59,17 @@ public:
   /// A weight whose name is already complete (no layer prefix).
   mlir::Value globalParam(llvm::StringRef name, llvm::ArrayRef<int64_t> shape);
 
+  /// A static f32 tensor of `shape` filled with `value`.
+  mlir::Value constant(double value, llvm::ArrayRef<int64_t> shape = {1});
+
+  // Values shared across layers of one entry point -----------------------------
+  /// Remembers `value` under `name` for later layers (RWKV-7's first-layer
+  /// value); `shared` returns it, or null when no layer shared it yet.
+  void share(llvm::StringRef name, mlir::Value value) { shared_[name] = value; }
+  mlir::Value shared(llvm::StringRef name) const {
+    return shared_.lookup(name);
+  }
+
   // Compute -----------------------------------------------------------------
   /// x [..., in] times `<name>.weight` [out, in] (+ `<name>.bias` [out]).
   mlir::Value linear(mlir::Value x, llvm::StringRef name, int64_t out,
@@ -100,6 +111,7 @@ private:
   mlir::Value position_;
   mlir::Location loc_;
   std::string prefix_;
+  llvm::StringMap<mlir::Value> shared_;
 };
 
 } // namespace mgc

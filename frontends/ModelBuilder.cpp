@@ -66,9 +66,9 @@ Value embed(GraphBuilder &g, Value tokens) {
 
 Value buildMixer(GraphBuilder &g, const MixerSpec &mixer, Value x) {
   g.setSource(mixer.pos);
-  assert(mixer.kind == MixerSpec::Kind::attention &&
-         "scan mixers are rejected before building");
-  return buildAttention(g, mixer, x);
+  return mixer.kind == MixerSpec::Kind::attention
+             ? buildAttention(g, mixer, x)
+             : buildScanMixer(g, mixer, x);
 }
 
 Value buildLayer(GraphBuilder &g, int index, Value h) {
@@ -79,31 +79,37 @@ Value buildLayer(GraphBuilder &g, int index, Value h) {
   g.setPrefix("layers." + std::to_string(index));
   auto ffnOf = [&](Value x) {
     g.setSource(ffn->pos);
+    if (ffn->kind == FfnSpec::Kind::rwkv)
+      return buildRwkvChannelMix(g, mixer.scan.kind, ffn->intermediate, x);
     return buildFfn(g, *ffn, x);
   };
+  // A block lowering returns null after reporting what it cannot lower.
+  auto residual = [&](Value h, Value out) { return out ? g.add(h, out) : out; };
 
   if (spec.parallelBlock) {
     // Phi-2 / GPT-J: both blocks read one norm of the same input.
     g.setSource(mixer.pos);
     Value x = g.norm(h, spec.norm, "mixer_norm");
-    Value out = g.add(h, buildMixer(g, mixer, x));
-    return ffn ? g.add(out, ffnOf(x)) : out;
+    Value out = residual(h, buildMixer(g, mixer, x));
+    return ffn && out ? residual(out, ffnOf(x)) : out;
   }
   if (spec.postNorm) {
     // BERT: normalize after each residual add.
-    Value out = buildMixer(g, mixer, h);
-    h = g.norm(g.add(h, out), spec.norm, "mixer_norm");
+    Value out = residual(h, buildMixer(g, mixer, h));
+    if (!out)
+      return out;
+    h = g.norm(out, spec.norm, "mixer_norm");
     if (!ffn)
       return h;
-    Value f = ffnOf(h);
-    return g.norm(g.add(h, f), spec.norm, "ffn_norm");
+    out = residual(h, ffnOf(h));
+    return out ? g.norm(out, spec.norm, "ffn_norm") : out;
   }
   g.setSource(mixer.pos);
-  h = g.add(h, buildMixer(g, mixer, g.norm(h, spec.norm, "mixer_norm")));
-  if (!ffn)
+  h = residual(h, buildMixer(g, mixer, g.norm(h, spec.norm, "mixer_norm")));
+  if (!ffn || !h)
     return h;
   g.setSource(ffn->pos);
-  return g.add(h, ffnOf(g.norm(h, spec.norm, "ffn_norm")));
+  return residual(h, ffnOf(g.norm(h, spec.norm, "ffn_norm")));
 }
 
 Value logits(GraphBuilder &g, Value h) {
@@ -128,8 +134,10 @@ Value logits(GraphBuilder &g, Value h) {
   return out;
 }
 
-void buildEntryPoint(OpBuilder &b, ModuleOp module, const ModelSpec &spec,
-                     StringRef name, int64_t tokens) {
+/// Builds one entry point; fails after a block lowering reported an error.
+LogicalResult buildEntryPoint(OpBuilder &b, ModuleOp module,
+                              const ModelSpec &spec, StringRef name,
+                              int64_t tokens) {
   MLIRContext *ctx = b.getContext();
   auto tokenType = RankedTensorType::get({tokens}, b.getI32Type());
   auto logitsType = RankedTensorType::get({tokens, spec.vocab}, b.getF32Type());
@@ -143,9 +151,12 @@ void buildEntryPoint(OpBuilder &b, ModuleOp module, const ModelSpec &spec,
 
   GraphBuilder g(b, module, spec, tokens, entry->getArgument(1));
   Value h = embed(g, entry->getArgument(0));
-  for (int i = 0; i < int(spec.layers.size()); ++i)
+  for (int i = 0; i < int(spec.layers.size()) && h; ++i)
     h = buildLayer(g, i, h);
+  if (!h)
+    return failure();
   b.create<func::ReturnOp>(g.loc(), logits(g, h));
+  return success();
 }
 
 } // namespace
@@ -155,21 +166,14 @@ OwningOpRef<ModuleOp> mgc::buildModel(const ModelSpec &spec,
   context.getOrLoadDialect<MgcDialect>();
   context.getOrLoadDialect<func::FuncDialect>();
   OpBuilder b(&context);
-  for (const MixerSpec &mixer : spec.mixers)
-    if (mixer.kind == MixerSpec::Kind::scan) {
-      emitError(FileLineColLoc::get(&context, spec.file, mixer.pos.line,
-                                    mixer.pos.column))
-          << "scan mixer '" << mixer.name
-          << "': lowering scan mixers is not supported by this build yet";
-      return {};
-    }
   Location loc = FileLineColLoc::get(&context, spec.file, spec.pos.line,
                                      spec.pos.column);
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc, spec.name);
-  buildEntryPoint(b, *module, spec, "prefill", ShapedType::kDynamic);
-  if (!isEncoder(spec))
-    buildEntryPoint(b, *module, spec, "decode", 1);
-  if (failed(verify(*module)))
+  if (failed(buildEntryPoint(b, *module, spec, "prefill",
+                             ShapedType::kDynamic)) ||
+      (!isEncoder(spec) &&
+       failed(buildEntryPoint(b, *module, spec, "decode", 1))) ||
+      failed(verify(*module)))
     return {};
   return module;
 }

@@ -35,6 +35,22 @@ mlir::Value buildAttention(GraphBuilder &g, const MixerSpec &mixer,
 /// recurrent and convolution state.
 mlir::Value buildScanMixer(GraphBuilder &g, const MixerSpec &mixer,
                            mlir::Value x);
+/// RWKV's channel mix, its FFN block: a token shift (state `ffn.shift`,
+/// [1, hidden]), a squared-ReLU key projection to `intermediate` features and
+/// a value projection back, gated by sigmoid(receptance) in RWKV-6. `kind` is
+/// rwkv6 or rwkv7; `x` is the block's normalized input [T, hidden] and the
+/// result is what it adds to the residual stream. Weights (layer prefix),
+/// with C = hidden and F = intermediate:
+///
+///   RWKV-6: ffn.time_maa_k [C], ffn.time_maa_r [C], ffn.key.weight [F, C],
+///           ffn.value.weight [C, F], ffn.receptance.weight [C, C]
+///   RWKV-7: ffn.x_k [C], ffn.key.weight [F, C], ffn.value.weight [C, F]
+///
+/// Returns null after emitting an error at the builder's location for any
+/// other kind.
+mlir::Value buildRwkvChannelMix(GraphBuilder &g, ScanMixerKind kind,
+                                int64_t intermediate, mlir::Value x);
+
 /// A dense MLP or a Mixture-of-Experts block.
 mlir::Value buildFfn(GraphBuilder &g, const FfnSpec &ffn, mlir::Value x);
 

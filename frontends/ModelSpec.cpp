@@ -131,7 +131,7 @@ bool finalizeFfn(const ModelSpec &spec, FfnSpec &ffn, Checker &c) {
   if (ffn.intermediate <= 0)
     return c.fail(ffn.pos, where + "intermediate_size must be positive, got " +
                                str(ffn.intermediate));
-  if (ffn.kind == FfnSpec::Kind::mlp)
+  if (ffn.kind != FfnSpec::Kind::moe)
     return true;
   MoeSpec &m = ffn.moe;
   if (m.experts <= 0)
@@ -200,11 +200,22 @@ bool mgc::finalizeModelSpec(ModelSpec &spec, std::string &error,
   for (FfnSpec &ffn : spec.ffns)
     if (!finalizeFfn(spec, ffn, c))
       return false;
-  for (const LayerSpec &layer : spec.layers)
+  for (const LayerSpec &layer : spec.layers) {
     if (layer.mixer < 0 || layer.mixer >= int(spec.mixers.size()) ||
         layer.ffn < -1 || layer.ffn >= int(spec.ffns.size()))
       return c.fail(spec.pos, "a layer refers to a mixer or ffn that is not "
                               "defined");
+    const MixerSpec &mixer = spec.mixers[layer.mixer];
+    bool rwkvMixer = mixer.kind == MixerSpec::Kind::scan &&
+                     (mixer.scan.kind == ScanMixerKind::rwkv6 ||
+                      mixer.scan.kind == ScanMixerKind::rwkv7);
+    if (layer.ffn >= 0 && spec.ffns[layer.ffn].kind == FfnSpec::Kind::rwkv &&
+        !rwkvMixer)
+      return c.fail(spec.ffns[layer.ffn].pos,
+                    "ffn '" + spec.ffns[layer.ffn].name +
+                        "': an rwkv channel mix must follow an rwkv6 or "
+                        "rwkv7 mixer, not '" + mixer.name + "'");
+  }
   if (spec.parallelBlock && spec.postNorm)
     return c.fail(spec.pos, "parallel blocks and post-norm do not combine");
   return true;

@@ -112,7 +112,9 @@ struct MoeSpec {
 
 struct FfnSpec {
   std::string name;
-  enum class Kind { mlp, moe } kind = Kind::mlp;
+  // rwkv: RWKV's channel mix (token shift, squared ReLU, receptance gate),
+  // which only follows an RWKV mixer.
+  enum class Kind { mlp, moe, rwkv } kind = Kind::mlp;
   FfnKind activation = FfnKind::swiglu;
   int64_t intermediate = 0;
   bool bias = false;

@@ -133,6 +133,14 @@ LogicalResult ParamOp::verify() {
   return success();
 }
 
+LogicalResult ConstantOp::verify() {
+  if (!getType().hasStaticShape())
+    return emitOpError() << "must have a static shape, got " << getType();
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValueAttr(); }
+
 LogicalResult StateOp::verify() {
   auto type = cast<RankedTensorType>(getType());
   if (!type.hasStaticShape() || type.getNumElements() == 0)

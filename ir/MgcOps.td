@@ -43,6 +43,23 @@ def Mgc_ParamOp : Mgc_Op<"param", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Mgc_ConstantOp : Mgc_Op<"constant", [Pure, ConstantLike]> {
+  let summary = "a tensor filled with one number";
+  let description = [{
+    Every element equals `value` (converted to the element type); for the
+    fixed scalars of a block's formula, such as RWKV's -1 and 1 / sqrt(N).
+
+    ```mlir
+    %half = mgc.constant 5.000000e-01 : tensor<1xf32>
+    ```
+  }];
+  let arguments = (ins F64Attr:$value);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$value attr-dict `:` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Mgc_StateOp : Mgc_Op<"state", [Symbol, HasParent<"::mlir::ModuleOp">]> {
   let summary = "declares persistent per-sequence state";
   let description = [{
@@ -544,15 +561,19 @@ def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
 
     | variant     | transition A_t(H)                    | decay operands                     |
     |-------------|--------------------------------------|------------------------------------|
-    | `selective` | exp(dt * a) . H, per (p, n)          | `dt` [T,H,P] (input also scaled by dt), `decay` a [H,P,N] |
-    | `ssd`       | exp(dt * a) H, one scalar per head   | `dt` [T,H], `decay` a [H]         |
+    | `selective` | exp(dt * a) . H, per (p, n)          | `dt` [T,H,P], `decay` a [H,P,N]    |
+    | `ssd`       | exp(dt * a) H, one scalar per head   | `dt` [T,H], `decay` a [H]          |
     | `rwkv`      | H diag(exp(a)), over keys n          | `decay` a [T,H,N] or [H,N] (log decay); `bonus` [H,N] |
     | `delta`     | H (diag(exp(a)) + alpha beta^T)      | `decay` a [T,H,N]; `rank1(alpha, beta)` [T,H,N] |
-    | `lti`       | exp(dt * a) . H, time-invariant      | `decay` a [H,P,N], optional `dt` [H,P]; `b`, `c` [G,N] |
+    | `lti`       | exp(a) . H, or exp(dt * a) . H       | `decay` a [H,P,N], optional `dt` [H,P]; `b`, `c` [G,N] |
 
-    For `rwkv` and `delta` (`G = H`, keys `b`, receptance `c`), `x` holds the
-    values. `rwkv` adds the bonus for the current token:
-    `y_t = (H_{t-1} + x_t (x) (bonus . b_t)) c_t`. `d` ([H,P] or [H]) is the
+    Where a `dt` operand is given (`selective`, `ssd`, `lti` with `dt`), the
+    input term is scaled by it as well: `H_t = A_t(H_{t-1}) + (dt * x_t) (x) b_t`,
+    while the skip term uses the unscaled input, `d * x_t`. For `rwkv` and
+    `delta` (`G = H`, keys `b`, receptance `c`), `x` holds the values. `rwkv`
+    reads the state before the update plus the current token's bonus:
+    `y_t = (H_{t-1} + x_t (x) (bonus . b_t)) c_t`; every other variant reads
+    the updated state, `y_t = H_t c_t + d * x_t`. `d` ([H,P] or [H]) is the
     optional skip term.
 
     Direction `forward` may carry state: the initial state `state(h0)`

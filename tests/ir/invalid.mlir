@@ -1975,3 +1975,12 @@ func.func @broadcast_size(%x: tensor<?x2x8xf32>) {
   %y = mgc.broadcast %x : tensor<?x2x8xf32> -> tensor<?x4x8xf32>
   return
 }
+
+// -----
+
+// Constants have a static shape.
+func.func @constant_dynamic() {
+  // expected-error @+1 {{'mgc.constant' op must have a static shape, got 'tensor<?xf32>'}}
+  %c = mgc.constant 1.0 : tensor<?xf32>
+  return
+}

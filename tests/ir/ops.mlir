@@ -21,6 +21,10 @@ mgc.state conv @layers.1.conv : tensor<3x32xbf16>
 func.func @weights_and_state() {
   // CHECK: %[[W:.*]] = mgc.param "layers.0.attn.wq" : tensor<32x32xbf16>
   %w = mgc.param "layers.0.attn.wq" : tensor<32x32xbf16>
+  // CHECK: mgc.constant -1.000000e+00 : tensor<1xf32>
+  %m = mgc.constant -1.0 : tensor<1xf32>
+  // CHECK: mgc.constant 5.000000e-01 : tensor<4x8xbf16>
+  %h = mgc.constant 0.5 : tensor<4x8xbf16>
   // CHECK: %[[K:.*]] = mgc.state_read @layers.0.k_cache : tensor<2x16x8xf32>
   %k = mgc.state_read @layers.0.k_cache : tensor<2x16x8xf32>
   // CHECK: mgc.state_write %[[K]], @layers.0.k_cache : tensor<2x16x8xf32>
