@@ -1,4 +1,4 @@
-//===- HfConfig.h - shared pieces of the config.json reader ------*- C++ -*-===//
+//===- HfConfig.h - shared pieces of the config.json reader -----*- C++ -*-===//
 //
 // Private to the Hugging Face config reader: typed, position-aware reads of
 // one JSON object (remembering which keys were read, so every other key can be
@@ -30,8 +30,8 @@ constexpr int64_t kMaxSize = int64_t(1) << 24;
 /// diagnostics. The first error sticks; later ones are dropped.
 class Context {
 public:
-  Context(std::string file, std::string text,
-          std::vector<Diagnostic> &warnings, Diagnostic &error);
+  Context(std::string file, std::string text, std::vector<Diagnostic> &warnings,
+          Diagnostic &error);
 
   const std::string &file() const { return file_; }
   const std::string &text() const { return text_; }
@@ -71,12 +71,24 @@ public:
   SourcePos posOf(llvm::StringRef key) const;
   /// 'key' quoted with its path, for messages: 'rope_scaling.factor'.
   std::string name(llvm::StringRef key) const;
+  /// True when `key` is present and not null.
   bool has(llvm::StringRef key) const;
+  /// True when `key` is present, null or not.
+  bool contains(llvm::StringRef key) const { return object_.get(key); }
+  /// The position of `key` when the file has it, `fallback` otherwise.
+  SourcePos posOr(llvm::StringRef key, SourcePos fallback) const;
   /// Marks `key` as read without reading it.
   void use(llvm::StringRef key) { read_.insert(key.str()); }
 
   void fail(llvm::StringRef key, const std::string &message);
   void warn(llvm::StringRef key, const std::string &message);
+  /// Fails with "'key' must be <expected>, got <what value is>".
+  void typeError(llvm::StringRef key, const char *expected,
+                 const llvm::json::Value &got);
+
+  /// The value of `key` for reads the typed getters do not cover; null when
+  /// absent, null-valued, or after an error.
+  const llvm::json::Value *get(llvm::StringRef key) { return lookup(key); }
 
   /// Integer in [min, max].
   int64_t getInt(llvm::StringRef key, int64_t dflt, int64_t min, int64_t max);
@@ -84,6 +96,8 @@ public:
   /// A finite number (integer or float) > 0.
   double getPositive(llvm::StringRef key, double dflt);
   double requirePositive(llvm::StringRef key);
+  /// Any finite number.
+  double getNumber(llvm::StringRef key, double dflt);
   bool getBool(llvm::StringRef key, bool dflt);
   std::string getString(llvm::StringRef key, const std::string &dflt);
   /// A list of integers in [min, max].
@@ -102,8 +116,6 @@ public:
 
 private:
   const llvm::json::Value *lookup(llvm::StringRef key);
-  void typeError(llvm::StringRef key, const char *expected,
-                 const llvm::json::Value &got);
 
   Context &context_;
   const llvm::json::Object &object_;
@@ -120,14 +132,13 @@ int addFfn(ModelSpec &spec, FfnSpec ffn);
 FfnKind readGatedActivation(Object &cfg, const char *dflt);
 /// An activation between two projections (GPT-2, BERT): gelu, gelu_new /
 /// gelu_pytorch_tanh / gelu_fast (tanh approximation), relu, silu.
-FfnKind readPlainActivation(Object &cfg, llvm::StringRef key,
-                            const char *dflt);
+FfnKind readPlainActivation(Object &cfg, llvm::StringRef key, const char *dflt);
 
 /// What RoPE scaling said beyond RopeSpec, for DeepSeek's attention scale.
 struct RopeExtras {
-  bool scaled = false;        // a rope_scaling object was given
-  double factor = 1.0;        // its stated factor
-  double mscaleAllDim = 0.0;  // its mscale_all_dim (0: none)
+  bool scaled = false;       // a rope_scaling object was given
+  double factor = 1.0;       // its stated factor
+  double mscaleAllDim = 0.0; // its mscale_all_dim (0: none)
 };
 
 /// Reads rope_theta, partial_rotary_factor and rope_scaling (transformers 4)
@@ -151,15 +162,15 @@ void readDecoderBase(Object &cfg, ModelSpec &spec, const DecoderDefaults &d);
 
 /// How a llama-family type reads its attention.
 struct AttentionTraits {
-  double ropeTheta = 10000.0;    // rope_theta default
-  int64_t kvHeads = 0;           // num_key_value_heads default; 0: = heads
-  bool qkvBias = false;          // fixed biases when no key says otherwise
+  double ropeTheta = 10000.0; // rope_theta default
+  int64_t kvHeads = 0;        // num_key_value_heads default; 0: = heads
+  bool qkvBias = false;       // fixed biases when no key says otherwise
   bool outBias = false;
-  const char *qkvBiasKey = nullptr;  // key for q/k/v biases (qwen2_moe)
-  bool attentionBiasKey = false; // attention_bias: q, k, v and o (llama)
+  const char *qkvBiasKey = nullptr; // key for q/k/v biases (qwen2_moe)
+  bool attentionBiasKey = false;    // attention_bias: q, k, v and o (llama)
   enum class Window { none, mistral, qwen2 } window = Window::none;
-  int64_t windowDefault = 0;     // sliding_window default (mistral: 4096)
-  bool layerTypes = false;       // reads layer_types (qwen2)
+  int64_t windowDefault = 0; // sliding_window default (mistral: 4096)
+  bool layerTypes = false;   // reads layer_types (qwen2)
 };
 
 /// Reads standard softmax attention and RoPE; adds "attn" (and

@@ -1,4 +1,4 @@
-//===- HfConfigReader.h - Hugging Face config.json as a ModelSpec -*- C++ -*-===//
+//===- HfConfigReader.h - Hugging Face config.json reader -------*- C++ -*-===//
 //
 // Reads the `config.json` of a Hugging Face model into a finalized ModelSpec
 // whose source positions point into that file. Every key that changes the
@@ -28,8 +28,10 @@ struct Diagnostic {
   std::string message;
 };
 
-/// "file:line:col: message" (or "file: message" without a position).
-std::string formatDiagnostic(const Diagnostic &diagnostic);
+/// "file:line:col: severity: message" (or "file: severity: message" without
+/// a position).
+std::string formatDiagnostic(const Diagnostic &diagnostic,
+                             const char *severity = "error");
 
 /// The `model_type` values readHfConfig accepts, in the order messages list
 /// them.

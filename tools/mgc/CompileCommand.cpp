@@ -3,9 +3,7 @@
 #include "tools/mgc/CompileCommand.h"
 
 #include "codegen/TargetDescription.h"
-#include "frontends/DescriptionReader.h"
-#include "frontends/InputKind.h"
-#include "frontends/ModelBuilder.h"
+#include "frontends/ModelInput.h"
 #include "passes/Passes.h"
 #include "tools/Registration.h"
 #include "tools/mgc/IrDumpInstrumentation.h"
@@ -30,7 +28,9 @@ const char *mgc::compileUsage() {
          "                   [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR]\n"
          "\n"
-         "  INPUT                      a model description (TOML) or mgc IR "
+         "  INPUT                      a model description (TOML), a Hugging "
+         "Face\n"
+         "                             directory or config.json, or mgc IR "
          "(.mlir);\n"
          "                             the kind is detected from the content\n"
          "  -o OUT                     output file (default: stdout)\n"
@@ -123,45 +123,6 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
   return true;
 }
 
-/// Reports a frontend error as `file:line:col: error: message`.
-static void reportReadError(const std::string &file, const mgc::ReadError &e) {
-  llvm::errs() << file;
-  if (e.pos.line > 0)
-    llvm::errs() << ":" << e.pos.line << ":" << e.pos.column;
-  llvm::errs() << ": error: " << e.message << "\n";
-}
-
-/// Reads `options.input` into a module of model-level mgc IR. Diagnostics
-/// point into the input file.
-static OwningOpRef<ModuleOp> readInput(const mgc::CompileOptions &options,
-                                       MLIRContext &context,
-                                       llvm::SourceMgr &sourceMgr) {
-  mgc::DetectedInput detected = mgc::detectInputKind(options.input);
-  if (!detected.ok) {
-    fail(detected.error);
-    return {};
-  }
-  switch (detected.kind) {
-  case mgc::InputKind::MlirText:
-    return parseSourceFile<ModuleOp>(options.input, sourceMgr,
-                                     ParserConfig(&context));
-  case mgc::InputKind::Description: {
-    mgc::ModelSpec spec;
-    mgc::ReadError error;
-    if (!mgc::readDescription(options.input, spec, error)) {
-      reportReadError(options.input, error);
-      return {};
-    }
-    return mgc::buildModel(spec, context);
-  }
-  default:
-    fail(options.input + ": " + mgc::inputKindName(detected.kind) +
-         " input is not supported by this build yet; it compiles model "
-         "descriptions (TOML) and mgc IR (.mlir)");
-    return {};
-  }
-}
-
 /// The passes `mgc compile` runs, in order.
 static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
   mgc::SetTargetPassOptions target;
@@ -183,7 +144,8 @@ int mgc::runCompile(const CompileOptions &options) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module = readInput(options, context, sourceMgr);
+  OwningOpRef<ModuleOp> module = readModelInput(
+      options.input, "mgc compile", context, sourceMgr, llvm::errs());
   if (!module)
     return 1;
 

@@ -8,13 +8,10 @@
 #include "tools/mgc/InspectCommand.h"
 
 #include "analysis/ModelStats.h"
-#include "frontends/DescriptionReader.h"
-#include "frontends/InputKind.h"
-#include "frontends/ModelBuilder.h"
+#include "frontends/ModelInput.h"
 #include "tools/Registration.h"
 
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/JSON.h"
@@ -90,39 +87,6 @@ bool mgc::parseInspectOptions(const std::vector<std::string> &args,
   if (options.input.empty())
     return fail(std::string("no input given\n") + inspectUsage());
   return true;
-}
-
-/// Reads `path` into a module of model-level mgc IR, as `mgc compile` does.
-/// Diagnostics point into the input file.
-static OwningOpRef<ModuleOp> readInput(const std::string &path,
-                                       MLIRContext &context,
-                                       llvm::SourceMgr &sourceMgr) {
-  mgc::DetectedInput detected = mgc::detectInputKind(path);
-  if (!detected.ok) {
-    fail(detected.error);
-    return {};
-  }
-  switch (detected.kind) {
-  case mgc::InputKind::MlirText:
-    return parseSourceFile<ModuleOp>(path, sourceMgr, ParserConfig(&context));
-  case mgc::InputKind::Description: {
-    mgc::ModelSpec spec;
-    mgc::ReadError error;
-    if (!mgc::readDescription(path, spec, error)) {
-      llvm::errs() << path;
-      if (error.pos.line > 0)
-        llvm::errs() << ":" << error.pos.line << ":" << error.pos.column;
-      llvm::errs() << ": error: " << error.message << "\n";
-      return {};
-    }
-    return mgc::buildModel(spec, context);
-  }
-  default:
-    fail(path + ": " + mgc::inputKindName(detected.kind) +
-         " input is not supported by this build yet; it inspects model "
-         "descriptions (TOML) and mgc IR (.mlir)");
-    return {};
-  }
 }
 
 /// "1234567" -> "1,234,567".
@@ -234,7 +198,9 @@ int mgc::runInspect(const InspectOptions &options) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
-  OwningOpRef<ModuleOp> module = readInput(options.input, context, sourceMgr);
+  OwningOpRef<ModuleOp> module = readModelInput(options.input, "mgc inspect",
+                                                  context, sourceMgr,
+                                                  llvm::errs());
   if (!module)
     return 1;
   FailureOr<ModelStats> stats = computeModelStats(*module, options.contexts);
