@@ -7,6 +7,7 @@
 // each head. Weights under the layer prefix:
 //
 //   attn.{q,k,v,o}.{weight,bias}           standard attention
+//   attn.{q,k}_norm.weight [head_dim]      per-head q/k RMSNorm (qk_norm)
 //   attn.q_a, attn.q_a_norm, attn.q_b      MLA queries (q_a/q_b low rank)
 //   attn.q                                 MLA queries at full rank
 //   attn.kv_a, attn.kv_a_norm, attn.kv_b   MLA keys and values
@@ -35,6 +36,16 @@ Projections projectStandard(GraphBuilder &g, const AttentionSpec &a, Value x) {
   p.q = g.linear(x, "attn.q", a.heads * a.headDim, a.qkvBias);
   p.k = g.linear(x, "attn.k", a.kvHeads * a.headDim, a.qkvBias);
   p.v = g.linear(x, "attn.v", a.kvHeads * a.vHeadDim, a.qkvBias);
+  if (a.qkNorm) {
+    // Qwen3: each head is RMS-normalized (weight [head_dim]) before RoPE.
+    NormSpec rms{NormKind::rms, g.spec().norm.eps, false, {}};
+    auto perHead = [&](Value t, int64_t heads, StringRef name) {
+      Value normed = g.norm(g.reshape(t, {heads, a.headDim}), rms, name);
+      return g.reshape(normed, {heads * a.headDim});
+    };
+    p.q = perHead(p.q, a.heads, "attn.q_norm");
+    p.k = perHead(p.k, a.kvHeads, "attn.k_norm");
+  }
   if (a.rope && g.spec().positions == PositionKind::rope)
     p.rope = g.ropeAttr(a.headDim);
   return p;

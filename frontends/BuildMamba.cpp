@@ -51,8 +51,16 @@ Value scan::buildMamba1(GraphBuilder &g, const ScanSpec &s, Value x) {
 
   // Selection: dt, B and C depend on the token.
   Value params = g.linear(xs, "mixer.x_proj", rank + 2 * n, /*bias=*/false);
-  Value dt = g.linear(g.slice(params, 0, rank), "mixer.dt_proj", inner,
-                      /*bias=*/true);
+  Value dtLow = g.slice(params, 0, rank);
+  Value b = g.slice(params, rank, n), c = g.slice(params, rank + n, n);
+  if (s.dtBcNorm) {
+    // Jamba RMS-normalizes the selection parameters before use.
+    NormSpec rms{NormKind::rms, g.spec().norm.eps, false, {}};
+    dtLow = g.norm(dtLow, rms, "mixer.dt_layernorm");
+    b = g.norm(b, rms, "mixer.b_layernorm");
+    c = g.norm(c, rms, "mixer.c_layernorm");
+  }
+  Value dt = g.linear(dtLow, "mixer.dt_proj", inner, /*bias=*/true);
   dt = g.activation(dt, ActivationKind::softplus);
 
   // One scan head whose P channels are the inner channels, each with its own
@@ -63,8 +71,8 @@ Value scan::buildMamba1(GraphBuilder &g, const ScanSpec &s, Value x) {
   ScanOperands ops;
   ops.dt = g.reshape(dt, {1, inner});
   ops.decay = reshapeWeight(g, a, {1, inner, n});
-  ops.b = g.reshape(g.slice(params, rank, n), {1, n});
-  ops.c = g.reshape(g.slice(params, rank + n, n), {1, n});
+  ops.b = g.reshape(b, {1, n});
+  ops.c = g.reshape(c, {1, n});
   ops.d = reshapeWeight(g, g.param("mixer.D", {inner}), {1, inner});
   // `selective` scales the input by dt itself: H = exp(dt A) H + dt x B.
   Value y = forwardScan(g, ScanVariant::selective, g.reshape(xs, {1, inner}),

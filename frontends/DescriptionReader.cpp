@@ -39,6 +39,7 @@ void readRope(TomlTable &t, RopeSpec &rope) {
   t.getInt("original_context", rope.originalContext, 1, kMaxSize);
   t.getFloat("low_freq_factor", rope.lowFreqFactor);
   t.getFloat("high_freq_factor", rope.highFreqFactor);
+  t.getFloat("attention_factor", rope.attentionFactor);
   if (!t.failed() && rope.scaling == RopeScaling::none && rope.factor != 1.0)
     t.fail(t.posOf("factor"), "'" + t.path() +
                                   ".factor' needs a scaling kind (linear, "
@@ -63,6 +64,7 @@ void readModel(TomlTable &t, ModelSpec &spec) {
   t.getInt("num_layers", spec.numLayers, 1, 4096, true);
   t.getInt("max_context", spec.maxContext, 1, kMaxSize);
   t.getBool("tie_embeddings", spec.tieEmbeddings);
+  t.getBool("output_bias", spec.outputBias);
   readEnum(t, "positions", {"rope", "learned", "none"}, spec.positions);
   if (std::optional<size_t> block =
           t.getChoice("block", {"pre_norm", "post_norm", "parallel"})) {
@@ -92,6 +94,7 @@ void readAttention(TomlTable &t, AttentionSpec &a) {
   t.getBool("qkv_bias", a.qkvBias);
   t.getBool("out_bias", a.outBias);
   t.getBool("rope", a.rope);
+  t.getBool("qk_norm", a.qkNorm);
   t.getInt("q_lora_rank", a.qLoraRank, 1, 65536);
   t.getInt("kv_lora_rank", a.kvLoraRank, 1, 65536);
   t.getInt("rope_head_dim", a.ropeHeadDim, 2, 65536);
@@ -111,6 +114,7 @@ void readScan(TomlTable &t, ScanSpec &s) {
   t.getBool("conv_bias", s.convBias);
   t.getBool("proj_bias", s.projBias);
   t.getInt("dt_rank", s.dtRank, 1, 65536);
+  t.getBool("dt_bc_norm", s.dtBcNorm);
   t.getInt("heads", s.heads, 1, 65536);
   t.getInt("head_dim", s.headDim, 1, 65536);
   t.getInt("groups", s.groups, 1, 65536);

@@ -134,7 +134,8 @@ RopeAttr GraphBuilder::ropeAttr(int64_t headDim) {
                        rotary, r.style, r.scaling,
                        builder_.getF64FloatAttr(r.factor), r.originalContext,
                        builder_.getF64FloatAttr(r.lowFreqFactor),
-                       builder_.getF64FloatAttr(r.highFreqFactor));
+                       builder_.getF64FloatAttr(r.highFreqFactor),
+                       builder_.getF64FloatAttr(r.attentionFactor));
 }
 
 Value GraphBuilder::rope(Value x, int64_t headDim, RopeAttr rope) {

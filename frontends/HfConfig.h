@@ -171,6 +171,7 @@ struct AttentionTraits {
   enum class Window { none, mistral, qwen2 } window = Window::none;
   int64_t windowDefault = 0; // sliding_window default (mistral: 4096)
   bool layerTypes = false;   // reads layer_types (qwen2)
+  bool qkNorm = false;       // per-head q/k RMSNorm (qwen3)
 };
 
 /// Reads standard softmax attention and RoPE; adds "attn" (and
@@ -186,9 +187,13 @@ void readGpt2(Object &cfg, ModelSpec &spec);
 void readBert(Object &cfg, ModelSpec &spec);
 void readMixtral(Object &cfg, ModelSpec &spec);
 void readQwen2Moe(Object &cfg, ModelSpec &spec);
+void readQwen3(Object &cfg, ModelSpec &spec);
+void readQwen3Moe(Object &cfg, ModelSpec &spec);
 void readDeepseekV3(Object &cfg, ModelSpec &spec);
 void readMamba(Object &cfg, ModelSpec &spec);
 void readMamba2(Object &cfg, ModelSpec &spec);
+void readJamba(Object &cfg, ModelSpec &spec);
+void readPhi(Object &cfg, ModelSpec &spec);
 
 } // namespace hf
 } // namespace mgc

@@ -143,6 +143,7 @@ void hf::readAttention(Object &cfg, ModelSpec &spec, const AttentionTraits &t) {
   a.headDim = cfg.getInt("head_dim", 0, 1, 65536);
   a.qkvBias = t.qkvBias;
   a.outBias = t.outBias;
+  a.qkNorm = t.qkNorm;
   if (t.attentionBiasKey)
     a.qkvBias = a.outBias = cfg.getBool("attention_bias", false);
   if (t.qkvBiasKey)
@@ -236,6 +237,19 @@ void hf::readQwen2(Object &cfg, ModelSpec &spec) {
   t.qkvBias = true; // q/k/v projections always have a bias, o never
   t.window = AttentionTraits::Window::qwen2;
   t.layerTypes = true;
+  readAttention(cfg, spec, t);
+  if (!cfg.failed())
+    addDenseFfn(cfg, spec, false);
+}
+
+void hf::readQwen3(Object &cfg, ModelSpec &spec) {
+  readDecoderBase(cfg, spec, {/*maxPositions=*/32768, 1e-6, false});
+  AttentionTraits t;
+  t.kvHeads = 32;
+  t.attentionBiasKey = true;
+  t.window = AttentionTraits::Window::qwen2;
+  t.layerTypes = true;
+  t.qkNorm = true;
   readAttention(cfg, spec, t);
   if (!cfg.failed())
     addDenseFfn(cfg, spec, false);
@@ -363,4 +377,54 @@ void hf::readBert(Object &cfg, ModelSpec &spec) {
   int mixerIndex = addMixer(spec, mixer);
   int ffnIndex = addFfn(spec, ffn);
   spec.layers.assign(size_t(spec.numLayers), LayerSpec{mixerIndex, ffnIndex});
+}
+
+//===----------------------------------------------------------------------===//
+// Phi
+//===----------------------------------------------------------------------===//
+
+void hf::readPhi(Object &cfg, ModelSpec &spec) {
+  // PhiDecoderLayer: attention and MLP read one LayerNorm of the same input
+  // and both add to the residual; every projection and the LM head have
+  // biases; RoPE covers partial_rotary_factor of each head.
+  spec.vocab = cfg.requireInt("vocab_size", 1, kMaxSize);
+  spec.hidden = cfg.requireInt("hidden_size", 1, int64_t(1) << 20);
+  spec.numLayers = cfg.requireInt("num_hidden_layers", 1, 4096);
+  spec.maxContext = cfg.getInt("max_position_embeddings", 2048, 1, kMaxSize);
+  spec.norm = NormSpec{NormKind::layer, 1e-5, /*bias=*/true, spec.pos};
+  spec.norm.eps = cfg.getPositive("layer_norm_eps", 1e-5);
+  spec.norm.pos = cfg.posOr("layer_norm_eps", spec.pos);
+  spec.tieEmbeddings = cfg.getBool("tie_word_embeddings", false);
+  spec.parallelBlock = true;
+  spec.outputBias = true;
+  spec.positions = PositionKind::rope;
+  if (cfg.getBool("qk_layernorm", false))
+    cfg.fail("qk_layernorm", "'qk_layernorm' true is not supported: mgc "
+                             "normalizes q/k heads with RMSNorm only; "
+                             "expected false");
+  if (cfg.failed())
+    return;
+  spec.layers.assign(size_t(spec.numLayers), LayerSpec{});
+
+  AttentionTraits t;
+  t.qkvBias = t.outBias = true;
+  readAttention(cfg, spec, t);
+  // partial_rotary_factor defaults to 0.5 in PhiConfig.
+  if (!cfg.failed() && !cfg.has("partial_rotary_factor")) {
+    const AttentionSpec &a = spec.mixers.front().attention;
+    int64_t headDim = a.headDim > 0 ? a.headDim : spec.hidden / a.heads;
+    spec.rope.rotaryDim = headDim / 2;
+  }
+
+  FfnSpec ffn;
+  ffn.name = "mlp";
+  ffn.pos = cfg.posOr("intermediate_size", spec.pos);
+  ffn.intermediate = cfg.requireInt("intermediate_size", 1, kMaxSize);
+  ffn.activation = readPlainActivation(cfg, "hidden_act", "gelu_new");
+  ffn.bias = true;
+  if (cfg.failed())
+    return;
+  int index = addFfn(spec, ffn);
+  for (LayerSpec &layer : spec.layers)
+    layer.ffn = index;
 }

@@ -84,6 +84,29 @@ void hf::readMixtral(Object &cfg, ModelSpec &spec) {
     layer.ffn = index;
 }
 
+/// Qwen MoE layer schedule: MoE unless listed in mlp_only_layers or off the
+/// decoder_sparse_step grid; the others use a dense MLP of intermediate_size.
+static void assignSparseLayers(Object &cfg, ModelSpec &spec,
+                               const FfnSpec &moe,
+                               FfnKind activation) {
+  int64_t step = cfg.getInt("decoder_sparse_step", 1, 1, 4096);
+  std::vector<int64_t> denseOnly = cfg.getIntList(
+      "mlp_only_layers", 0, std::max<int64_t>(spec.numLayers - 1, 0));
+  if (cfg.failed())
+    return;
+  std::vector<bool> sparse(size_t(spec.numLayers));
+  for (int64_t i = 0; i < spec.numLayers; ++i)
+    sparse[size_t(i)] =
+        std::find(denseOnly.begin(), denseOnly.end(), i) == denseOnly.end() &&
+        (i + 1) % step == 0;
+  int dense = addDenseIfUsed(
+      cfg, spec, std::find(sparse.begin(), sparse.end(), false) != sparse.end(),
+      activation);
+  int moeIndex = addFfn(spec, moe);
+  for (size_t i = 0; i < sparse.size(); ++i)
+    spec.layers[i].ffn = sparse[i] ? moeIndex : dense;
+}
+
 void hf::readQwen2Moe(Object &cfg, ModelSpec &spec) {
   readDecoderBase(cfg, spec, {/*maxPositions=*/32768, 1e-6, false});
   AttentionTraits t;
@@ -101,25 +124,23 @@ void hf::readQwen2Moe(Object &cfg, ModelSpec &spec) {
   moe.moe.sharedIntermediate =
       cfg.requireInt("shared_expert_intermediate_size", 1, kMaxSize);
   moe.moe.sharedGate = true; // sigmoid(x W) scales the shared expert
-  int64_t step = cfg.getInt("decoder_sparse_step", 1, 1, 4096);
-  std::vector<int64_t> denseOnly = cfg.getIntList(
-      "mlp_only_layers", 0, std::max<int64_t>(spec.numLayers - 1, 0));
-  if (cfg.failed())
-    return;
+  assignSparseLayers(cfg, spec, moe, activation);
+}
 
-  // Qwen2MoeDecoderLayer: MoE unless listed in mlp_only_layers or off the
-  // decoder_sparse_step grid.
-  std::vector<bool> sparse(size_t(spec.numLayers));
-  for (int64_t i = 0; i < spec.numLayers; ++i)
-    sparse[size_t(i)] =
-        std::find(denseOnly.begin(), denseOnly.end(), i) == denseOnly.end() &&
-        (i + 1) % step == 0;
-  int dense = addDenseIfUsed(
-      cfg, spec, std::find(sparse.begin(), sparse.end(), false) != sparse.end(),
-      activation);
-  int moeIndex = addFfn(spec, moe);
-  for (size_t i = 0; i < sparse.size(); ++i)
-    spec.layers[i].ffn = sparse[i] ? moeIndex : dense;
+void hf::readQwen3Moe(Object &cfg, ModelSpec &spec) {
+  readDecoderBase(cfg, spec, {/*maxPositions=*/32768, 1e-6, false});
+  AttentionTraits t;
+  t.kvHeads = 4;
+  t.attentionBiasKey = true;
+  t.window = AttentionTraits::Window::qwen2;
+  t.qkNorm = true;
+  readAttention(cfg, spec, t);
+  FfnKind activation = readGatedActivation(cfg, "silu");
+  FfnSpec moe =
+      readMoeFfn(cfg, spec, "num_experts", "moe_intermediate_size", activation);
+  moe.moe.scoring = RouteScoring::softmax;
+  moe.moe.normalize = cfg.getBool("norm_topk_prob", false);
+  assignSparseLayers(cfg, spec, moe, activation);
 }
 
 void hf::readDeepseekV3(Object &cfg, ModelSpec &spec) {

@@ -109,22 +109,16 @@ struct ModelType {
 const ModelType kModelTypes[] = {
     {"llama", readLlama},        {"mistral", readMistral},
     {"qwen2", readQwen2},        {"mixtral", readMixtral},
-    {"qwen2_moe", readQwen2Moe}, {"deepseek_v3", readDeepseekV3},
+    {"qwen2_moe", readQwen2Moe}, {"qwen3", readQwen3},
+    {"qwen3_moe", readQwen3Moe}, {"deepseek_v3", readDeepseekV3},
     {"mamba", readMamba},        {"mamba2", readMamba2},
-    {"gpt2", readGpt2},          {"bert", readBert},
+    {"jamba", readJamba},        {"gpt2", readGpt2},
+    {"bert", readBert},          {"phi", readPhi},
 };
 
 /// Model types people will try whose computation ModelSpec cannot express
 /// yet, with what is missing.
 const char *unsupportedReason(StringRef type) {
-  if (type == "qwen3" || type == "qwen3_moe")
-    return "its attention normalizes each query and key head (q_norm, "
-           "k_norm), which mgc's AttentionSpec cannot express";
-  if (type == "jamba")
-    return "its Mamba layers normalize dt, B and C (dt_layernorm, "
-           "b_layernorm, c_layernorm), which mgc's ScanSpec cannot express";
-  if (type == "phi")
-    return "its LM head has a bias, which mgc's ModelSpec cannot express";
   if (type == "gemma" || type == "gemma2" || type == "gemma3_text")
     return "it scales embeddings by sqrt(hidden_size) and its norms multiply "
            "by (1 + weight), which mgc's ModelSpec cannot express";

@@ -6,7 +6,8 @@
 // mgc does not implement, or a parameter RopeSpec cannot carry, is an error.
 //
 // mgc's yarn is transformers' default yarn: beta_fast 32, beta_slow 1, a
-// truncated correction range, and cos/sin scaled by 0.1 ln(factor) + 1.
+// truncated correction range, and cos/sin scaled by 0.1 ln(factor) + 1
+// unless attention_factor or mscale / mscale_all_dim say otherwise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,17 +90,10 @@ void readYarn(Object &d, RopeSpec &r, int64_t maxPositions) {
             ? yarnMscale(factor, mscale) / yarnMscale(factor, mscaleAllDim)
             : yarnMscale(factor, 1.0);
   }
-  double expected = yarnMscale(factor, 1.0);
-  if (!near(attention, expected)) {
-    d.fail(source, d.name(source) + " gives a yarn attention factor of " +
-                       str(attention) +
-                       ", but mgc's yarn scales cos/sin by transformers' "
-                       "default 0.1 * ln(factor) + 1 = " +
-                       str(expected) +
-                       " and RopeSpec cannot carry another; remove the "
-                       "attention_factor/mscale keys to accept that");
-    return;
-  }
+  // mgc's default yarn factor is transformers' 0.1 ln(factor) + 1; any other
+  // value is carried explicitly.
+  if (!near(attention, yarnMscale(factor, 1.0)))
+    r.attentionFactor = attention;
   r.scaling = RopeScaling::yarn;
   r.factor = factor;
   r.originalContext = original;

@@ -48,6 +48,21 @@ void requireSilu(Object &cfg) {
                                "expected \"silu\"");
 }
 
+/// A Mamba-1 dt projection rank: "auto" (ceil(hidden_size / 16), which
+/// finalizeModelSpec derives from 0) or an integer.
+int64_t readDtRank(Object &cfg, llvm::StringRef key) {
+  const llvm::json::Value *rank = cfg.get(key);
+  if (!rank)
+    return 0;
+  std::optional<llvm::StringRef> word = rank->getAsString();
+  std::optional<int64_t> value = rank->getAsInteger();
+  if (value && *value >= 1 && *value <= kMaxSize)
+    return *value;
+  if (!word || *word != "auto")
+    cfg.typeError(key, "\"auto\" or an integer in [1, 16777216]", *rank);
+  return 0;
+}
+
 void addScanLayers(Object &cfg, ModelSpec &spec, const MixerSpec &mixer) {
   if (cfg.failed())
     return;
@@ -71,16 +86,7 @@ void hf::readMamba(Object &cfg, ModelSpec &spec) {
   s.convBias = cfg.getBool("use_conv_bias", true);
   s.projBias = cfg.getBool("use_bias", false);
   requireSilu(cfg);
-  // "auto" is ceil(hidden_size / 16), which finalizeModelSpec derives from 0.
-  if (const llvm::json::Value *rank = cfg.get("time_step_rank")) {
-    std::optional<llvm::StringRef> word = rank->getAsString();
-    std::optional<int64_t> value = rank->getAsInteger();
-    if (value && *value >= 1 && *value <= kMaxSize)
-      s.dtRank = *value;
-    else if (!word || *word != "auto")
-      cfg.typeError("time_step_rank", "\"auto\" or an integer in [1, 16777216]",
-                    *rank);
-  }
+  s.dtRank = readDtRank(cfg, "time_step_rank");
   // The config may state intermediate_size; transformers then uses it.
   int64_t inner =
       cfg.getInt("intermediate_size", s.expand * spec.hidden, 1, kMaxSize);
@@ -125,4 +131,84 @@ void hf::readMamba2(Object &cfg, ModelSpec &spec) {
                                "dt projection rank");
   cfg.use("time_step_rank");
   addScanLayers(cfg, spec, mixer);
+}
+
+//===----------------------------------------------------------------------===//
+// Jamba
+//===----------------------------------------------------------------------===//
+
+void hf::readJamba(Object &cfg, ModelSpec &spec) {
+  readDecoderBase(cfg, spec, {/*maxPositions=*/262144, 1e-6, false});
+  // Jamba's attention has no position encoding: the Mamba layers order
+  // the tokens.
+  spec.positions = PositionKind::none;
+
+  MixerSpec attn;
+  attn.name = "attn";
+  attn.kind = MixerSpec::Kind::attention;
+  attn.pos = cfg.posOr("num_attention_heads", spec.pos);
+  attn.attention.heads = cfg.requireInt("num_attention_heads", 1, 65536);
+  attn.attention.kvHeads = cfg.getInt("num_key_value_heads", 8, 1, 65536);
+  attn.attention.rope = false;
+  // transformers applies sliding_window only in its flash-attention path;
+  // the eager reference attends over the whole context.
+  if (cfg.getInt("sliding_window", 0, 1, kMaxSize) > 0)
+    cfg.fail("sliding_window", "'sliding_window' is not supported for jamba: "
+                               "transformers applies it only with flash "
+                               "attention; expected null");
+
+  MixerSpec mamba;
+  mamba.name = "mamba";
+  mamba.kind = MixerSpec::Kind::scan;
+  mamba.pos = cfg.posOr("mamba_d_state", spec.pos);
+  ScanSpec &s = mamba.scan;
+  s.kind = ScanMixerKind::mamba1;
+  s.stateSize = cfg.getInt("mamba_d_state", 16, 1, 65536);
+  s.convWidth = cfg.getInt("mamba_d_conv", 4, 1, 1024);
+  s.expand = cfg.getInt("mamba_expand", 2, 1, 64);
+  s.dtRank = readDtRank(cfg, "mamba_dt_rank");
+  s.convBias = cfg.getBool("mamba_conv_bias", true);
+  s.projBias = cfg.getBool("mamba_proj_bias", false);
+  s.dtBcNorm = true; // dt_layernorm, b_layernorm, c_layernorm
+
+  FfnKind activation = readGatedActivation(cfg, "silu");
+  FfnSpec dense;
+  dense.name = "dense";
+  dense.activation = activation;
+  dense.pos = cfg.posOr("intermediate_size", spec.pos);
+  dense.intermediate = cfg.requireInt("intermediate_size", 1, kMaxSize);
+  FfnSpec moe = dense;
+  moe.name = "moe";
+  moe.kind = FfnSpec::Kind::moe;
+  moe.pos = cfg.posOr("num_experts", spec.pos);
+  moe.moe.experts = cfg.getInt("num_experts", 16, 1, 65536);
+  moe.moe.topK = cfg.getInt("num_experts_per_tok", 2, 1, 65536);
+  // JambaSparseMoeBlock: softmax over all experts, top-k, no renormalization.
+  moe.moe.scoring = RouteScoring::softmax;
+
+  int64_t attnPeriod = cfg.getInt("attn_layer_period", 8, 1, 4096);
+  int64_t attnOffset = cfg.getInt("attn_layer_offset", 4, 0, 4095);
+  int64_t expertPeriod = cfg.getInt("expert_layer_period", 2, 1, 4096);
+  int64_t expertOffset = cfg.getInt("expert_layer_offset", 1, 0, 4095);
+  if (!cfg.failed() && attnOffset >= attnPeriod)
+    cfg.fail("attn_layer_offset", "'attn_layer_offset' must be below "
+                                  "attn_layer_period");
+  if (!cfg.failed() && expertOffset >= expertPeriod)
+    cfg.fail("expert_layer_offset", "'expert_layer_offset' must be below "
+                                    "expert_layer_period");
+  if (cfg.failed())
+    return;
+
+  // JambaConfig.layers_block_type / layers_num_experts; a layer with one
+  // expert is a dense MLP.
+  int attnIndex = addMixer(spec, attn), mambaIndex = addMixer(spec, mamba);
+  bool sparse = moe.moe.experts > 1;
+  int denseIndex = addFfn(spec, dense);
+  int moeIndex = sparse ? addFfn(spec, moe) : denseIndex;
+  for (int64_t i = 0; i < spec.numLayers; ++i) {
+    spec.layers[size_t(i)].mixer =
+        i % attnPeriod == attnOffset ? attnIndex : mambaIndex;
+    spec.layers[size_t(i)].ffn =
+        i % expertPeriod == expertOffset ? moeIndex : denseIndex;
+  }
 }

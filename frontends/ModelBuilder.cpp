@@ -12,7 +12,8 @@
 //   norm.{weight,bias}        [hidden]                final norm (pre-norm)
 //   head.transform.{weight,bias}, head.norm.*          encoder LM head
 //   output.weight             [vocab, hidden]         untied LM head
-//   output.bias               [vocab]                 encoder LM head bias
+//   output.bias               [vocab]                 LM head bias (encoders,
+//                                                     output_bias)
 //
 //===----------------------------------------------------------------------===//
 
@@ -129,7 +130,7 @@ Value logits(GraphBuilder &g, Value h) {
                                {spec.vocab, spec.hidden});
   Value out = g.builder().create<LogitsOp>(
       g.loc(), g.activation({spec.vocab}), h, weight, FloatAttr());
-  if (spec.postNorm)
+  if (spec.postNorm || spec.outputBias)
     out = g.add(out, g.globalParam("output.bias", {spec.vocab}));
   return out;
 }

@@ -59,6 +59,8 @@ bool finalizeAttention(const ModelSpec &spec, MixerSpec &mixer, Checker &c) {
     if (a.kvHeads != a.heads)
       return c.fail(mixer.pos, where + "MLA expands keys and values per head: "
                                        "kv_heads must equal heads");
+    if (a.qkNorm)
+      return c.fail(mixer.pos, where + "qk_norm does not combine with MLA");
   } else if (a.qLoraRank > 0 || a.ropeHeadDim > 0) {
     return c.fail(mixer.pos, where + "q_lora_rank and rope_head_dim belong to "
                                      "MLA and need kv_lora_rank > 0");
@@ -86,6 +88,8 @@ bool finalizeScan(const ModelSpec &spec, MixerSpec &mixer, Checker &c) {
                                      "negative");
   if (s.dtRank == 0)
     s.dtRank = (spec.hidden + 15) / 16;
+  if (s.dtBcNorm && s.kind != ScanMixerKind::mamba1)
+    return c.fail(mixer.pos, where + "dt_bc_norm applies to mamba1 mixers");
   int64_t inner = s.expand * spec.hidden;
   switch (s.kind) {
   case ScanMixerKind::mamba2:
@@ -185,6 +189,11 @@ bool mgc::finalizeModelSpec(ModelSpec &spec, std::string &error,
                                 str(spec.maxContext));
   if (!(spec.norm.eps > 0))
     return c.fail(spec.norm.pos, "norm eps must be positive");
+  if (spec.rope.attentionFactor < 0 ||
+      (spec.rope.attentionFactor > 0 &&
+       spec.rope.scaling != RopeScaling::yarn))
+    return c.fail(spec.rope.pos, "rope attention_factor belongs to yarn "
+                                 "scaling and must be positive");
   if (spec.rope.theta <= 0 || spec.rope.factor <= 0 || spec.rope.rotaryDim < 0)
     return c.fail(spec.rope.pos, "rope theta and factor must be positive and "
                                  "rotary_dim not negative");

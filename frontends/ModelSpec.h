@@ -44,6 +44,8 @@ struct RopeSpec {
   int64_t originalContext = 0;
   double lowFreqFactor = 1.0;
   double highFreqFactor = 4.0;
+  // yarn: the factor cos and sin are scaled by; 0: derived (0.1 ln(factor) + 1)
+  double attentionFactor = 0.0;
   SourcePos pos;
 };
 
@@ -60,6 +62,7 @@ struct AttentionSpec {
   bool qkvBias = false;
   bool outBias = false;
   bool rope = true;      // rotate q and k with the model's RopeSpec
+  bool qkNorm = false;   // RMS-normalize each query and key head (Qwen3)
   // Multi-head latent attention (DeepSeek-V2/V3, Kimi K2): queries and keys
   // /values go through low-rank projections, and `ropeHeadDim` dimensions of
   // each head carry RoPE from a key shared by all heads. kvLoraRank > 0
@@ -80,6 +83,7 @@ struct ScanSpec {
   bool convBias = true;
   bool projBias = false;   // bias on the in/out projections
   int64_t dtRank = 0;      // Mamba-1 dt projection rank; 0: ceil(hidden / 16)
+  bool dtBcNorm = false;   // Mamba-1: RMS-normalize dt, B and C (Jamba)
   int64_t heads = 0;       // Mamba-2, Hydra, RWKV: 0: derived
   int64_t headDim = 64;    // P for Mamba-2 / Hydra, head size for RWKV
   int64_t groups = 1;      // B/C groups (Mamba-2, Hydra)
@@ -142,6 +146,7 @@ struct ModelSpec {
   PositionKind positions = PositionKind::rope;
   RopeSpec rope;
   bool tieEmbeddings = false;
+  bool outputBias = false;     // the LM head has a bias (Phi-2)
   bool parallelBlock = false;  // attention and FFN read one norm (Phi-2, GPT-J)
   bool postNorm = false;       // norm after each residual add (BERT)
   bool embeddingNorm = false;  // norm right after the embedding (BERT)

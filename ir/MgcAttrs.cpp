@@ -34,7 +34,8 @@ LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                FloatAttr thetaAttr, int64_t rotaryDim,
                                RopeStyle, RopeScaling scaling,
                                FloatAttr factorAttr, int64_t originalContext,
-                               FloatAttr lowFreqAttr, FloatAttr highFreqAttr) {
+                               FloatAttr lowFreqAttr, FloatAttr highFreqAttr,
+                               FloatAttr attentionAttr) {
   double theta = thetaAttr.getValueAsDouble();
   double factor = factorAttr.getValueAsDouble();
   double lowFreqFactor = lowFreqAttr.getValueAsDouble();
@@ -49,6 +50,12 @@ LogicalResult RopeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (scaling == RopeScaling::none && factor != 1.0)
     return emitError() << "rope factor " << factor
                        << " needs a scaling kind (linear, ntk, yarn or llama3)";
+  double attentionFactor = attentionAttr.getValueAsDouble();
+  if (attentionFactor < 0 ||
+      (attentionFactor != 0 && scaling != RopeScaling::yarn))
+    return emitError() << "rope attention_factor belongs to yarn scaling and "
+                          "must be positive, got "
+                       << attentionFactor;
   if (originalContext < 0)
     return emitError() << "rope original_context must not be negative, got "
                        << originalContext;

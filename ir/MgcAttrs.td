@@ -134,8 +134,9 @@ def Mgc_RopeAttr : Mgc_Attr<"Rope", "rope"> {
     many leading dimensions of each head rotate (`rotary_dim`; less than the
     head size for partial rotary as in Phi-2), the pairing `style`, and an
     optional context-extension `scaling` with its `factor`, the context the
-    model was trained at (`original_context`) and, for `llama3`, the low and
-    high frequency factors.
+    model was trained at (`original_context`), for `llama3` the low and high
+    frequency factors, and for `yarn` the `attention_factor` cos and sin are
+    scaled by (0: the default 0.1 ln(factor) + 1).
 
     ```mlir
     #mgc.rope<theta = 500000.0, rotary_dim = 64, style = half,
@@ -150,7 +151,8 @@ def Mgc_RopeAttr : Mgc_Attr<"Rope", "rope"> {
     Mgc_F64Default<"1.0">:$factor,
     DefaultValuedParameter<"int64_t", "0">:$original_context,
     Mgc_F64Default<"1.0">:$low_freq_factor,
-    Mgc_F64Default<"4.0">:$high_freq_factor
+    Mgc_F64Default<"4.0">:$high_freq_factor,
+    Mgc_F64Default<"0.0">:$attention_factor
   );
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;

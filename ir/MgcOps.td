@@ -202,7 +202,7 @@ def Mgc_RopeOp : Mgc_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
 }
 
 def Mgc_Conv1dOp : Mgc_Op<"conv1d", [Pure, AttrSizedOperandSegments]> {
-  let summary = "causal depthwise 1-D convolution over tokens";
+  let summary = "causal (or centered) depthwise 1-D convolution over tokens";
   let description = [{
     `result[t, c] = bias[c] + sum_j weight[c, j] * x[t - (W - 1) + j, c]`,
     where `x` is the input preceded by the `W - 1` tokens held in `state`
@@ -214,10 +214,25 @@ def Mgc_Conv1dOp : Mgc_Op<"conv1d", [Pure, AttrSizedOperandSegments]> {
         : (tensor<?x1536xf32>, tensor<1536x4xf32>, tensor<1536xf32>,
            tensor<3x1536xf32>) -> (tensor<?x1536xf32>, tensor<3x1536xf32>)
     ```
+
+    With `centered`, the window is centered on the token instead of ending
+    at it (a non-causal "same" convolution, PyTorch's `padding = W // 2`):
+    `result[t, c] = bias[c] + sum_j weight[c, j] * x[t - (W - 1) / 2 + j, c]`
+    with zeros for the `(W - 1) / 2` positions beyond either end of the
+    sequence. The width must be odd, and since every output reads later
+    tokens, a centered convolution carries no state (bidirectional mixers
+    such as Hydra).
+
+    ```mlir
+    %y = mgc.conv1d %x, %w bias %b {centered}
+        : (tensor<?x1536xf32>, tensor<1536x7xf32>, tensor<1536xf32>)
+        -> tensor<?x1536xf32>
+    ```
   }];
   let arguments = (ins Mgc_FloatTensor:$input, Mgc_FloatTensor:$weight,
                        Optional<Mgc_FloatTensor>:$bias,
-                       Optional<Mgc_FloatTensor>:$state);
+                       Optional<Mgc_FloatTensor>:$state,
+                       UnitAttr:$centered);
   let results = (outs Mgc_FloatTensor:$result,
                       Optional<Mgc_FloatTensor>:$state_out);
   let assemblyFormat = [{
@@ -350,6 +365,25 @@ def Mgc_TokenShiftOp : Mgc_Op<"token_shift", [Pure]> {
     $input (`state` `(` $state^ `)`)? attr-dict `:`
     functional-type(operands, results)
   }];
+  let hasVerifier = 1;
+}
+
+def Mgc_ReverseOp : Mgc_Op<"reverse", [Pure,
+    AllTypesMatch<["input", "result"]>]> {
+  let summary = "reverses the order of the tokens";
+  let description = [{
+    `result[t] = input[T - 1 - t]` along the first (token) dimension; the
+    other dimensions are kept. Runs a forward recurrence or a token shift
+    backwards over the sequence, as bidirectional mixers (Hydra) do: reverse
+    the inputs, scan forward, reverse the result.
+
+    ```mlir
+    %xr = mgc.reverse %x : tensor<?x1536xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
 

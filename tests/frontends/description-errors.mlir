@@ -68,3 +68,6 @@
 // ZERO_LAYERS: zero-layers.toml:5:14: error: 'model.num_layers' must be in [1, 4096], got 0
 // RUN: not mgc compile %S/Inputs/bad/rwkv-after-attention.toml --target arm64 2>&1 | FileCheck %s --check-prefix=RWKV_AFTER_ATTENTION
 // RWKV_AFTER_ATTENTION: rwkv-after-attention.toml:10:1: error: ffn 'cm': an rwkv channel mix must follow an rwkv6 or rwkv7 mixer, not 'attn'
+
+// RUN: not mgc compile %S/Inputs/bad/attention-factor.toml --target arm64 2>&1 | FileCheck %s --check-prefix=ATTENTION_FACTOR
+// ATTENTION_FACTOR: attention-factor.toml:5:8: error: rope attention_factor belongs to yarn scaling and must be positive

@@ -347,3 +347,12 @@ func.func @schedule_field_order(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
   }
   return %y : tensor<?x8xf32>
 }
+
+// -----
+
+// The yarn attention factor belongs to yarn scaling.
+func.func @rope_attention_factor(%x: tensor<?x64xf32>, %pos: index) {
+  // expected-error @+1 {{rope attention_factor belongs to yarn scaling and must be positive, got 1.2}}
+  %y = mgc.rope %x at %pos {head_dim = 64, rope = #mgc.rope<theta = 10000.0, rotary_dim = 64, style = half, attention_factor = 1.2>} : tensor<?x64xf32>
+  return
+}

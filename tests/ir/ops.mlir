@@ -59,6 +59,8 @@ func.func @supporting_ops(%tokens: tensor<?xi32>, %pos: index,
   %r1 = mgc.rope %l1 at %pos {head_dim = 16, rope = #mgc.rope<theta = 500000.0, rotary_dim = 8, style = interleaved, scaling = llama3, factor = 8.0, original_context = 8192>} : tensor<?x48xf32>
   // CHECK: #mgc.rope<theta = 1.000000e+04 : f64, rotary_dim = 16, style = half, scaling = yarn, factor = 4.000000e+00 : f64, original_context = 4096, low_freq_factor = 3.200000e+01 : f64, high_freq_factor = 6.400000e+01 : f64>
   %r2 = mgc.rope %l1 at %pos {head_dim = 16, rope = #mgc.rope<theta = 10000.0, rotary_dim = 16, style = half, scaling = yarn, factor = 4.0, original_context = 4096, low_freq_factor = 32.0, high_freq_factor = 64.0>} : tensor<?x48xf32>
+  // CHECK: #mgc.rope<theta = 1.000000e+04 : f64, rotary_dim = 16, style = half, scaling = yarn, factor = 4.000000e+00 : f64, original_context = 4096, attention_factor = 1.000000e+00 : f64>
+  %r3 = mgc.rope %l1 at %pos {head_dim = 16, rope = #mgc.rope<theta = 10000.0, rotary_dim = 16, style = half, scaling = yarn, factor = 4.0, original_context = 4096, attention_factor = 1.0>} : tensor<?x48xf32>
   // CHECK: mgc.conv1d %[[H]], %{{.*}} : (tensor<?x32xf32>, tensor<32x4xf32>) -> tensor<?x32xf32>
   %c0 = mgc.conv1d %h, %wc : (tensor<?x32xf32>, tensor<32x4xf32>) -> tensor<?x32xf32>
   // CHECK: mgc.conv1d %[[H]], %{{.*}} bias %{{.*}} state(%{{.*}}) : (tensor<?x32xf32>, tensor<32x4xf32>, tensor<32xf32>, tensor<3x32xf32>) -> (tensor<?x32xf32>, tensor<3x32xf32>)

@@ -82,7 +82,8 @@ TEST_F(DialectBuildTest, DecoderLayerWithCacheVerifiesAndRoundTrips) {
       &context, builder.getF64FloatAttr(10000.0), /*rotaryDim=*/8,
       mgc::RopeStyle::half, mgc::RopeScaling::none,
       builder.getF64FloatAttr(1.0), /*originalContext=*/0,
-      builder.getF64FloatAttr(1.0), builder.getF64FloatAttr(4.0));
+      builder.getF64FloatAttr(1.0), builder.getF64FloatAttr(4.0),
+      builder.getF64FloatAttr(0.0));
   auto attention = builder.create<mgc::AttentionOp>(
       loc(), hidden, TypeRange{cacheType, cacheType},
       mgc::AttentionMask::causal, q, k, v, kCache, vCache, pos,

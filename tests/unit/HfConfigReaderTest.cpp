@@ -758,15 +758,13 @@ TEST_F(HfConfigErrorTest, MissingModelType) {
 TEST_F(HfConfigErrorTest, UnknownModelType) {
   expectError("{\n  \"hidden_size\": 64,\n  \"model_type\": \"t5\"\n}\n", 3, 3,
               {"model_type 't5' is not supported; supported: llama, mistral, "
-               "qwen2, mixtral, qwen2_moe, deepseek_v3, mamba, mamba2, gpt2, "
-               "bert"});
+               "qwen2, mixtral, qwen2_moe, qwen3, qwen3_moe, deepseek_v3, "
+               "mamba, mamba2, jamba, gpt2, bert, phi"});
 }
 
 TEST_F(HfConfigErrorTest, UnsupportedModelTypeSaysWhy) {
-  expectError("{\n  \"model_type\": \"qwen3_moe\"\n}\n", 2, 3,
-              {"'qwen3_moe' is not supported", "q_norm"});
-  expectError("{\n  \"model_type\": \"jamba\"\n}\n", 2, 3,
-              {"dt_layernorm", "ScanSpec"});
+  expectError("{\n  \"model_type\": \"gemma\"\n}\n", 2, 3,
+              {"'gemma' is not supported", "sqrt(hidden_size)"});
 }
 
 TEST_F(HfConfigErrorTest, WrongType) {
@@ -799,17 +797,10 @@ TEST_F(HfConfigErrorTest, UnsupportedRopeScaling) {
 }
 
 TEST_F(HfConfigErrorTest, YarnSettingsRopeSpecCannotCarry) {
-  // DeepSeek-V3's own mscale == mscale_all_dim gives cos/sin factor 1.
   std::string yarn = ",\n  \"max_position_embeddings\": 4096,\n"
                      "  \"rope_scaling\": {\n    \"type\": \"yarn\",\n"
                      "    \"factor\": 4.0,\n"
                      "    \"original_max_position_embeddings\": 1024,\n";
-  expectError(llamaWith(yarn + "    \"mscale\": 1.0,\n"
-                               "    \"mscale_all_dim\": 1.0\n  }"),
-              13, 5,
-              {"'rope_scaling.mscale' gives a yarn attention factor "
-               "of 1",
-               "RopeSpec cannot carry"});
   expectError(llamaWith(yarn + "    \"beta_fast\": 16\n  }"), 13, 5,
               {"'rope_scaling.beta_fast' 16 is not supported"});
   // transformers 4 would use 4096 / 2048 = 2, transformers 5 the stated 4.
@@ -855,3 +846,96 @@ TEST_F(HfConfigErrorTest, UnknownKeyWarns) {
 }
 
 } // namespace
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Qwen3, Jamba, Phi and yarn attention factors
+//===----------------------------------------------------------------------===//
+
+TEST(HfConfigReader, Qwen3NormalizesQueryAndKeyHeads) {
+  Read r = readInput("qwen3");
+  const ModelSpec &s = r.spec;
+  ASSERT_EQ(s.mixers.size(), 1u);
+  const AttentionSpec &a = s.mixers[0].attention;
+  EXPECT_TRUE(a.qkNorm);
+  EXPECT_EQ(a.headDim, 32);
+  EXPECT_EQ(a.kvHeads, 2);
+  EXPECT_EQ(a.window, 0); // use_sliding_window is false
+  EXPECT_FALSE(a.qkvBias);
+  EXPECT_TRUE(s.tieEmbeddings);
+  EXPECT_EQ(s.ffns[0].kind, FfnSpec::Kind::mlp);
+  EXPECT_EQ(s.ffns[0].intermediate, 192);
+}
+
+TEST(HfConfigReader, Qwen3MoeHasNoSharedExpert) {
+  Read r = readInput("qwen3_moe");
+  const ModelSpec &s = r.spec;
+  EXPECT_TRUE(s.mixers[0].attention.qkNorm);
+  ASSERT_EQ(s.ffns.size(), 1u); // decoder_sparse_step 1: every layer is MoE
+  const MoeSpec &m = s.ffns[0].moe;
+  EXPECT_EQ(m.experts, 8);
+  EXPECT_EQ(m.topK, 2);
+  EXPECT_TRUE(m.normalize);
+  EXPECT_EQ(m.sharedExperts, 0);
+  EXPECT_EQ(s.ffns[0].intermediate, 32);
+}
+
+TEST(HfConfigReader, JambaInterleavesAttentionMambaAndExperts) {
+  Read r = readInput("jamba");
+  const ModelSpec &s = r.spec;
+  EXPECT_EQ(s.positions, PositionKind::none);
+  ASSERT_EQ(s.layers.size(), 8u);
+  // attn_layer_period 4 / offset 3, expert_layer_period 2 / offset 1.
+  for (size_t i = 0; i < s.layers.size(); ++i) {
+    const MixerSpec &mixer = s.mixers[s.layers[i].mixer];
+    const FfnSpec &ffn = s.ffns[s.layers[i].ffn];
+    EXPECT_EQ(mixer.kind, i % 4 == 3 ? MixerSpec::Kind::attention
+                                     : MixerSpec::Kind::scan)
+        << "layer " << i;
+    EXPECT_EQ(ffn.kind, i % 2 == 1 ? FfnSpec::Kind::moe : FfnSpec::Kind::mlp)
+        << "layer " << i;
+  }
+  const MixerSpec &mamba = s.mixers[s.layers[0].mixer];
+  EXPECT_TRUE(mamba.scan.dtBcNorm);
+  EXPECT_EQ(mamba.scan.dtRank, 4); // "auto": ceil(64 / 16)
+  EXPECT_FALSE(s.mixers[s.layers[3].mixer].attention.rope);
+  const MoeSpec &m = s.ffns[s.layers[1].ffn].moe;
+  EXPECT_EQ(m.experts, 4);
+  EXPECT_FALSE(m.normalize); // Jamba keeps the softmax top-k weights
+}
+
+TEST(HfConfigReader, PhiRunsBlocksInParallelWithHeadBias) {
+  Read r = readInput("phi");
+  const ModelSpec &s = r.spec;
+  EXPECT_TRUE(s.parallelBlock);
+  EXPECT_TRUE(s.outputBias);
+  EXPECT_EQ(s.norm.kind, NormKind::layer);
+  EXPECT_TRUE(s.norm.bias);
+  EXPECT_EQ(s.rope.rotaryDim, 6); // int(16 * 0.4)
+  EXPECT_TRUE(s.mixers[0].attention.qkvBias);
+  EXPECT_TRUE(s.mixers[0].attention.outBias);
+  EXPECT_EQ(s.ffns[0].activation, FfnKind::gelu_tanh);
+  EXPECT_TRUE(s.ffns[0].bias);
+}
+
+} // namespace
+
+TEST_F(HfConfigErrorTest, YarnAttentionFactorIsCarried) {
+  std::string yarn = ",\n  \"max_position_embeddings\": 4096,\n"
+                     "  \"rope_scaling\": {\n    \"type\": \"yarn\",\n"
+                     "    \"factor\": 4.0,\n"
+                     "    \"original_max_position_embeddings\": 1024";
+  // DeepSeek-V3's own mscale == mscale_all_dim gives cos/sin factor 1.
+  Read same = read(llamaWith(yarn + ",\n    \"mscale\": 1.0,\n"
+                                    "    \"mscale_all_dim\": 1.0\n  }"));
+  ASSERT_TRUE(same.ok) << formatDiagnostic(same.error);
+  EXPECT_EQ(same.spec.rope.attentionFactor, 1.0);
+  // Without those keys the default 0.1 ln(4) + 1 applies (0: derived).
+  Read plain = read(llamaWith(yarn + "\n  }"));
+  ASSERT_TRUE(plain.ok) << formatDiagnostic(plain.error);
+  EXPECT_EQ(plain.spec.rope.attentionFactor, 0.0);
+  Read given = read(llamaWith(yarn + ",\n    \"attention_factor\": 1.5\n  }"));
+  ASSERT_TRUE(given.ok) << formatDiagnostic(given.error);
+  EXPECT_EQ(given.spec.rope.attentionFactor, 1.5);
+}
