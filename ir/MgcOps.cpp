@@ -283,6 +283,16 @@ LogicalResult Conv1dOp::verify() {
     return failure();
   if (bool(getState()) != bool(getStateOut()))
     return emitOpError() << "a state operand and a state result go together";
+  if (getCentered()) {
+    // The window [t - (W - 1) / 2, t + (W - 1) / 2] is symmetric only for odd
+    // widths; PyTorch's padding W // 2 makes even widths one token longer.
+    if (width % 2 == 0)
+      return emitOpError() << "a centered convolution needs an odd width, got "
+                           << width;
+    if (getState())
+      return emitOpError() << "a centered convolution reads later tokens and "
+                              "carries no state";
+  }
   if (getState()) {
     if (width < 2)
       return emitOpError() << "a width-1 convolution has no state to carry";
@@ -293,6 +303,13 @@ LogicalResult Conv1dOp::verify() {
       return failure();
   }
   return expectSameType(*this, getResult(), "result", getInput(), "input");
+}
+
+LogicalResult ReverseOp::verify() {
+  if (getInput().getType().getRank() == 0)
+    return emitOpError() << "needs a token dimension to reverse, got "
+                         << getInput().getType();
+  return success();
 }
 
 /// `rhs` must have the element type of `lhs` and broadcast to its shape.
