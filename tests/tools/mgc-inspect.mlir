@@ -81,3 +81,27 @@ func.func @decode(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
 // RUN: printf 'func.func @forward() {\n  return\n}\n' > %t.noentry.mlir
 // RUN: not mgc inspect %t.noentry.mlir 2>&1 | FileCheck %s --check-prefix=NOENTRY
 // NOENTRY: error: cannot inspect the model: it has no 'decode' or 'prefill' entry point (a func.func with a body); its functions: @forward
+
+// One model per family from the examples, computed by hand.
+//
+// MoE, examples/mixtral.toml (vocab 512, hidden 64, 2 layers, 4 heads of 16
+// sharing 2 KV heads, 8 SwiGLU experts of 128, top-2, untied):
+//   attention q 64*64 + k 32*64 + v 32*64 + o 64*64 = 12288; norms 2*64 = 128;
+//   router 8*64 = 512; one expert 3*128*64 = 24576, eight = 196608.
+//   total  = 2*(12288 + 128 + 512 + 196608) + embed 32768 + output 32768
+//            + final norm 64 = 484672
+//   active = 2*(12288 + 128 + 512 + 2*24576) + 32768 + 32768 + 64 = 189760
+//   flops  = 2 * (2*(12288 + 512 + 2*24576) + output 32768) = 313344
+// RUN: mgc inspect %mgc_src_root/examples/mixtral.toml --json | FileCheck %s --check-prefix=MOE
+// MOE: {"params_total":484672,"params_active":189760,"flops_per_token":313344,
+//
+// SSM, examples/mamba.toml (vocab 512, hidden 64, 2 Mamba-1 layers, inner
+// 128, state 16, dt rank 4, conv 4, tied):
+//   per layer: norm 64 + in_proj 256*64 + conv 128*4 + 128 + x_proj 36*128
+//              + dt_proj 128*4 + 128 + A_log 128*16 + D 128 + out_proj 64*128
+//            = 32704
+//   total = 2*32704 + embed 32768 + final norm 64 = 98240
+//   state = 2 * (conv [3, 128] + ssm [1, 128, 16]) * 4 B = 19456; no KV cache
+// RUN: mgc inspect %mgc_src_root/examples/mamba.toml --json | FileCheck %s --check-prefix=SSM
+// SSM: {"params_total":98240,"params_active":98240,
+// SSM-SAME: "kv_bytes_per_token":0,"state_bytes":19456,
