@@ -34,4 +34,39 @@ def SetTargetPass : Pass<"mgc-set-target", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mgc::MgcDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Kernel formation
+//===----------------------------------------------------------------------===//
+
+def OutlineKernelsPass : Pass<"mgc-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Outlines each compute op of the entry points into an mgc.kernel";
+  let description = [{
+    Wraps every compute op of `prefill` and `decode` (everything but weight
+    references, state access, constants and the return) in its own
+    `mgc.kernel`, the unit codegen turns into one Halide pipeline. Weights
+    and state values become kernel inputs, bound by the runtime; constants
+    are copied into the kernels that use them. Kernels are named after the
+    entry point, the layer and the weight they apply (e.g.
+    `decode.layers.3.attn.q`), or the op, so profiles read back to the model.
+    Fusion passes run before this one and leave fused groups for it to
+    outline together.
+  }];
+  let dependentDialects = ["::mgc::MgcDialect"];
+}
+
+def SchedulePass : Pass<"mgc-schedule", "::mlir::ModuleOp"> {
+  let summary = "Chooses a #mgc.schedule for every kernel from the target";
+  let description = [{
+    Reads the module's `#mgc.target` and attaches a `#mgc.schedule` to every
+    `mgc.kernel`: the phase (prefill or decode, from the entry point), the
+    vector width in lanes of the kernel's element type, tile sizes and the
+    parallel loop dimension by kernel kind (matrix products, attention,
+    scans, row-wise ops), and the thread count from the target's cores.
+    Matrix products in prefill use register-blocked 6-row by 4-vector tiles
+    parallel over column panels; in decode they stream weights in column
+    blocks sized to keep every core busy.
+  }];
+  let dependentDialects = ["::mgc::MgcDialect"];
+}
+
 #endif // MGC_PASSES_TD

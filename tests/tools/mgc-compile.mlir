@@ -43,7 +43,11 @@
 // RUN: not mgc compile %t.gguf 2>&1 | FileCheck %s --check-prefix=GGUF
 // GGUF: mgc compile: error: {{.*}}.gguf: GGUF file input is not supported by this build yet
 // RUN: not mgc compile %s --emit=asm 2>&1 | FileCheck %s --check-prefix=EMIT
-// EMIT: --emit=asm is not available in this build; it accepts --emit=mlir
+// EMIT: --emit=asm is not available in this build; it accepts --emit=mlir and --emit=scheduled-mlir
+
+// --emit=scheduled-mlir outlines kernels and schedules them for the target.
+// RUN: mgc compile %s --target x86-64-avx2 --emit=scheduled-mlir | FileCheck %s --check-prefix=SCHED
+// SCHED: mgc.kernel "decode.w" ins({{.*}}) -> tensor<1x8xf32> attributes {schedule = #mgc.schedule<decode, tiles = [1, 8], vector = 8, unroll = 1, parallel = [1], threads = 2>}
 // RUN: not mgc compile 2>&1 | FileCheck %s --check-prefix=NOINPUT
 // NOINPUT: mgc compile: error: no input given
 // RUN: not mgc compile %s --bogus 2>&1 | FileCheck %s --check-prefix=UNKNOWN

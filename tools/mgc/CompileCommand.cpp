@@ -24,7 +24,7 @@ using namespace mlir;
 
 const char *mgc::compileUsage() {
   return "usage: mgc compile INPUT [-o OUT] [--target NAME] [-O0|-O2]\n"
-         "                   [--emit=mlir] [--mlir-print-ir-after-all]\n"
+         "                   [--emit=mlir|scheduled-mlir] [--mlir-print-ir-after-all]\n"
          "                   [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR]\n"
          "\n"
@@ -38,7 +38,9 @@ const char *mgc::compileUsage() {
          "x86-64-avx512, arm64\n"
          "  -O0 | -O2                  no optimization | the full pipeline "
          "(default)\n"
-         "  --emit=mlir                print the IR after the pipeline\n"
+         "  --emit=mlir                print the model-level IR\n"
+         "  --emit=scheduled-mlir      print the IR outlined into kernels, each\n"
+         "                             with the schedule chosen for the target\n"
          "  --mlir-print-ir-after-all  print the IR after every pass to "
          "stderr\n"
          "  --mlir-print-debuginfo     print each op's source location\n"
@@ -95,9 +97,10 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
     } else if (isOption(arg, "--emit")) {
       if (!takeValue(args, i, "--emit", options.emit))
         return false;
-      if (options.emit != "mlir")
+      if (options.emit != "mlir" && options.emit != "scheduled-mlir")
         return fail("--emit=" + options.emit +
-                    " is not available in this build; it accepts --emit=mlir");
+                    " is not available in this build; it accepts "
+                    "--emit=mlir and --emit=scheduled-mlir");
     } else if (isOption(arg, "--dump-ir-dir")) {
       if (!takeValue(args, i, "--dump-ir-dir", options.dumpIrDir))
         return false;
@@ -131,6 +134,10 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
   if (options.optimize) {
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
+  }
+  if (options.emit == "scheduled-mlir") {
+    pm.addPass(mgc::createOutlineKernelsPass());
+    pm.addPass(mgc::createSchedulePass());
   }
 }
 

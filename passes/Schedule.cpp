@@ -1,0 +1,124 @@
+//===- Schedule.cpp - a #mgc.schedule for every kernel --------------------===//
+//
+// This file implements the mgc-schedule pass, which chooses tiles, vector
+// width, unrolling, parallel dimension and thread count for each mgc.kernel
+// from the module's #mgc.target and the kind of work the kernel does.
+//
+// Loop dimensions per kernel kind, outermost first (what `tiles` and
+// `parallel` index):
+//   matrix product (linear, logits, expert, route)  [rows, output columns]
+//   attention                                       [heads, queries]
+//   scan                                            [heads, channels]
+//   everything else (row-wise)                      [rows, features]
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace mgc {
+#define GEN_PASS_DEF_SCHEDULEPASS
+#include "passes/Passes.h.inc"
+} // namespace mgc
+
+using namespace mlir;
+
+namespace mgc {
+namespace {
+
+enum class KernelKind { matrix, attention, scan, rowwise };
+
+/// The op that produces the kernel's first result decides its kind.
+KernelKind kindOf(KernelOp kernel) {
+  auto yield = cast<YieldOp>(kernel.getBody().front().getTerminator());
+  Operation *root = yield.getValues().empty()
+                        ? nullptr
+                        : yield.getValues().front().getDefiningOp();
+  if (isa_and_nonnull<LinearOp, LogitsOp, ExpertOp, RouteOp>(root))
+    return KernelKind::matrix;
+  if (isa_and_nonnull<AttentionOp>(root))
+    return KernelKind::attention;
+  if (isa_and_nonnull<ScanOp>(root))
+    return KernelKind::scan;
+  return KernelKind::rowwise;
+}
+
+/// Columns a matrix-product kernel produces: the result's last dimension.
+int64_t outputColumns(KernelOp kernel) {
+  auto type = dyn_cast<RankedTensorType>(kernel.getResult(0).getType());
+  return type && type.getRank() > 0 ? type.getShape().back() : 1;
+}
+
+/// Vector lanes of the kernel's element type on the target.
+int64_t lanes(KernelOp kernel, TargetAttr target) {
+  unsigned bits = 32;
+  if (kernel.getNumResults() > 0)
+    if (auto type = dyn_cast<RankedTensorType>(kernel.getResult(0).getType()))
+      bits = std::max(8u, type.getElementTypeBitWidth());
+  return std::max<int64_t>(1, target.getVectorBits() / bits);
+}
+
+int64_t roundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+ScheduleAttr chooseSchedule(KernelOp kernel, Phase phase, TargetAttr target) {
+  MLIRContext *ctx = kernel.getContext();
+  int64_t vector = lanes(kernel, target);
+  int64_t cores = target.getCores();
+  bool decode = phase == Phase::decode;
+  switch (kindOf(kernel)) {
+  case KernelKind::matrix: {
+    if (!decode)
+      // Register blocking: 6 rows by 4 vectors of columns accumulate in
+      // registers; column panels are split across cores.
+      return ScheduleAttr::get(ctx, phase, {6, 4 * vector}, vector, 4, {1},
+                               cores);
+    // One token: weights stream once, in column blocks small enough that
+    // every core gets several of them (load balance), at least one vector.
+    int64_t columns = outputColumns(kernel);
+    int64_t block = roundUp(std::max<int64_t>(1, columns / (4 * cores)),
+                            vector);
+    return ScheduleAttr::get(ctx, phase, {1, block}, vector, 1, {1}, cores);
+  }
+  case KernelKind::attention:
+    // Heads are independent; queries of one head share the cached keys.
+    return ScheduleAttr::get(ctx, phase, {1, decode ? 1 : 32}, vector, 1, {0},
+                             cores);
+  case KernelKind::scan:
+    // Time is sequential; heads and channels are not.
+    return ScheduleAttr::get(ctx, phase, {1, vector}, vector, 1, {0}, cores);
+  case KernelKind::rowwise:
+    // A single decode row is too little work to share between cores.
+    if (decode)
+      return ScheduleAttr::get(ctx, phase, {1, 4 * vector}, vector, 1, {}, 1);
+    return ScheduleAttr::get(ctx, phase, {8, 4 * vector}, vector, 1, {0},
+                             cores);
+  }
+  llvm_unreachable("unknown kernel kind");
+}
+
+struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto target = dyn_cast_or_null<TargetAttr>(
+        module->getAttr(MgcDialect::kTargetAttrName));
+    if (!target) {
+      module.emitError() << "mgc-schedule needs the module's '"
+                         << MgcDialect::kTargetAttrName
+                         << "' attribute; run mgc-set-target first";
+      return signalPassFailure();
+    }
+    module.walk([&](KernelOp kernel) {
+      auto func = kernel->getParentOfType<func::FuncOp>();
+      Phase phase = func && func.getName() == "decode" ? Phase::decode
+                                                       : Phase::prefill;
+      kernel.setScheduleAttr(chooseSchedule(kernel, phase, target));
+    });
+  }
+};
+
+} // namespace
+} // namespace mgc
