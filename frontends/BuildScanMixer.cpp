@@ -15,7 +15,11 @@
 //   rwkv6   BuildRwkv.cpp   token_shift, ddlerp, scan rwkv, group norm
 //   rwkv7   BuildRwkv.cpp   token_shift, LoRAs, scan delta, group norm
 //   s4      BuildLti.cpp    S4D-Real: scan lti, GELU, GLU
-//   h3, hydra               not lowered; see buildScanMixer below
+//   h3      BuildH3.cpp     q/k/v, shift SSM (conv1d), k*v, S4D-Real scan lti,
+//                           q contraction
+//   hydra   BuildHydra.cpp  in_proj, centered conv1d, two ssd scans (one over
+//                           the reversed tokens), shifted outputs, gated
+//                           RMSNorm; stateless (encoders)
 //
 //===----------------------------------------------------------------------===//
 
@@ -45,21 +49,9 @@ Value mgc::buildScanMixer(GraphBuilder &g, const MixerSpec &mixer, Value x) {
   case ScanMixerKind::s4:
     return buildS4dReal(g, s, x);
   case ScanMixerKind::h3:
-    // H3's second SSM is S4D-Lin (complex diagonal A) in the reference, which
-    // a real-valued decay cannot carry, and its shift SSM's kernel is the
-    // cross-correlation of two weights, which no mgc op computes.
-    return fail(g, "scan mixer '" + mixer.name +
-                       "': h3 is not supported: its diagonal SSM has complex "
-                       "modes (S4D-Lin) that mgc.scan's real decays cannot "
-                       "represent");
+    return buildH3(g, s, x);
   case ScanMixerKind::hydra:
-    // Hydra runs a second scan over the reversed sequence with its own dt,
-    // B and C, shifts both outputs off the diagonal, and uses a centered
-    // (non-causal) convolution; mgc has no token reversal, no centered
-    // conv1d, and its bidirectional scan takes one set of dt, B, C.
-    return fail(g, "scan mixer '" + mixer.name +
-                       "': hydra is not supported: it needs a reversed scan "
-                       "with its own dt, B and C and a centered convolution");
+    return buildHydra(g, s, x);
   }
   return fail(g, "scan mixer '" + mixer.name + "': unknown variant");
 }
@@ -104,15 +96,21 @@ Value scan::causalConv(GraphBuilder &g, Value x, StringRef name, int64_t width,
   Value weight = g.param((name + ".weight").str(), {channels, width});
   Value biasValue =
       bias ? g.param((name + ".bias").str(), {channels}) : Value();
+  return causalConvWith(g, x, weight, biasValue, stateName);
+}
+
+Value scan::causalConvWith(GraphBuilder &g, Value x, Value weight, Value bias,
+                           StringRef stateName) {
+  int64_t channels = shapeOf(x).back(), width = shapeOf(weight).back();
   // A width-1 convolution looks at no earlier token: nothing to carry.
   if (width == 1)
     return g.builder()
-        .create<Conv1dOp>(g.loc(), x.getType(), Type(), x, weight, biasValue,
+        .create<Conv1dOp>(g.loc(), x.getType(), Type(), x, weight, bias,
                           Value())
         .getResult();
   Value state = g.readState(stateName, StateKind::conv, {width - 1, channels});
   auto conv = g.builder().create<Conv1dOp>(
-      g.loc(), x.getType(), state.getType(), x, weight, biasValue, state);
+      g.loc(), x.getType(), state.getType(), x, weight, bias, state);
   g.writeState(stateName, conv.getStateOut());
   return conv.getResult();
 }

@@ -110,6 +110,9 @@ void readScan(TomlTable &t, ScanSpec &s) {
                         "hydra)");
   t.getInt("state_size", s.stateSize, 1, 65536);
   t.getInt("expand", s.expand, 1, 64);
+  // Hydra's centered convolution needs an odd width; its reference uses 7.
+  if (s.kind == ScanMixerKind::hydra)
+    s.convWidth = 7;
   t.getInt("conv_width", s.convWidth, 0, 64);
   t.getBool("conv_bias", s.convBias);
   t.getBool("proj_bias", s.projBias);

@@ -164,3 +164,7 @@ Value GraphBuilder::readState(StringRef name, StateKind kind,
 void GraphBuilder::writeState(StringRef name, Value value) {
   builder_.create<StateWriteOp>(loc_, value, qualify(name));
 }
+
+Value GraphBuilder::reverse(Value x) {
+  return builder_.create<ReverseOp>(loc_, x.getType(), x);
+}

@@ -103,6 +103,10 @@ public:
   /// Writes `<prefix>.<name>`, which must have been read before.
   void writeState(llvm::StringRef name, mlir::Value value);
 
+  // Bidirectional mixers ------------------------------------------------------
+  /// x [T, ...] with its tokens in reverse order: result[t] = x[T - 1 - t].
+  mlir::Value reverse(mlir::Value x);
+
 private:
   mlir::OpBuilder &builder_;
   mlir::ModuleOp module_;

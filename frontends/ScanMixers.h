@@ -1,8 +1,8 @@
 //===- ScanMixers.h - linear-recurrence mixer lowerings ---------*- C++ -*-===//
 //
 // Private to the scan-mixer lowering files (BuildScanMixer.cpp, BuildMamba.cpp,
-// BuildRwkv.cpp, BuildLti.cpp): the per-family entry points that
-// `buildScanMixer` dispatches to and the helpers they share.
+// BuildRwkv.cpp, BuildLti.cpp, BuildHydra.cpp, BuildH3.cpp): the per-family
+// entry points that `buildScanMixer` dispatches to and the helpers they share.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +25,8 @@ mlir::Value buildMamba2(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildRwkv6(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildRwkv7(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildS4dReal(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
+mlir::Value buildHydra(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
+mlir::Value buildH3(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 
 // Shared helpers (BuildScanMixer.cpp) -----------------------------------------
 
@@ -53,6 +55,11 @@ mlir::Value normWith(GraphBuilder &g, NormKind kind, mlir::Value x,
 /// ([width - 1, C]) and writing it back. Width 0 returns x unchanged.
 mlir::Value causalConv(GraphBuilder &g, mlir::Value x, llvm::StringRef name,
                        int64_t width, bool bias, llvm::StringRef stateName);
+
+/// Like causalConv, with an already-built weight [C, width] (e.g. computed
+/// from other weights) and optional bias [C].
+mlir::Value causalConvWith(GraphBuilder &g, mlir::Value x, mlir::Value weight,
+                           mlir::Value bias, llvm::StringRef stateName);
 
 /// The previous token's features of `x [T, C]`, the first taken from the
 /// state `stateName` ([1, C]), which then holds x's last token.

@@ -612,8 +612,10 @@ def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
 
     Direction `forward` may carry state: the initial state `state(h0)`
     (`[H, P, N]`) makes the op also return the final state, for decode.
-    `bidirectional` (Hydra) adds a backward scan over the same sequence and is
-    stateless.
+    `bidirectional` adds a backward scan with the same operands over the same
+    sequence, `y_t = y_fwd_t + y_bwd_t`, and is stateless. (Hydra uses its own
+    dt, B and C per direction, so mgc lowers it to two forward scans, one over
+    `mgc.reverse`d inputs.)
 
     ```mlir
     %y, %h1 = mgc.scan ssd forward %x dt(%dt) decay(%a) b(%b) c(%c) d(%d)

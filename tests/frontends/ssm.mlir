@@ -1,5 +1,6 @@
 // State-space and hybrid examples lower to mgc.scan with their recurrent and
-// convolution state, in prefill and decode.
+// convolution state, in prefill and decode (Hydra, bidirectional: prefill
+// only, without state).
 
 // Mamba-1: conv1d + selective scan per layer, state carried across calls.
 // RUN: mgc compile %mgc_src_root/examples/mamba.toml -O0 --target x86-64-avx512 | FileCheck %s --check-prefix=MAMBA
@@ -62,6 +63,59 @@
 // JAMBA: mgc.scan selective
 // JAMBA-LABEL: func.func @decode
 
-// H3 and Hydra are refused with a reason instead of a different model.
-// RUN: not mgc compile %S/Inputs/h3.toml 2>&1 | FileCheck %s --check-prefix=H3
-// H3: h3.toml:6:1: error: scan mixer 'ssm': h3 is not supported: its diagonal SSM has complex modes (S4D-Lin) that mgc.scan's real decays cannot represent
+// H3 (with the S4D-Real diagonal SSM): q/k/v projections, the shift SSM as a
+// causal conv of width N whose weight is computed from B and C, k * v per
+// head pair, a time-invariant scan with its skip term, the q read-out in the
+// reference's (d2 h) order, the output projection.
+// RUN: mgc compile %mgc_src_root/examples/h3.toml -O0 --target x86-64-avx512 | FileCheck %s --check-prefix=H3
+// H3: mgc.state conv @layers.0.mixer.shift_state : tensor<15x64xf32>
+// H3: mgc.state recurrent @layers.0.mixer.ssm_state : tensor<16x16x8xf32>
+// H3-LABEL: func.func @prefill
+// H3: mgc.param "layers.0.mixer.q_proj.bias" : tensor<64xf32>
+// H3: mgc.param "layers.0.mixer.ssm_k_kernel.kernel.B" : tensor<64x16xf32>
+// H3: mgc.param "layers.0.mixer.ssm_k_kernel.kernel.C" : tensor<64x16xf32>
+// H3: %[[KW:.*]] = mgc.reshape %{{.*}} : tensor<64x16x1xf32> -> tensor<64x16xf32>
+// H3: mgc.conv1d %{{.*}}, %[[KW]] state(%{{.*}}) : (tensor<?x64xf32>, tensor<64x16xf32>, tensor<15x64xf32>) -> (tensor<?x64xf32>, tensor<15x64xf32>)
+// H3: mgc.param "layers.0.mixer.ssm_k_D" : tensor<64xf32>
+// H3: mgc.param "layers.0.mixer.kernel.kernel.inv_A_real" : tensor<16x8xf32>
+// H3: mgc.param "layers.0.mixer.kernel.kernel.B" : tensor<16x8x2xf32>
+// H3: mgc.param "layers.0.mixer.kernel.kernel.C" : tensor<16x8x2xf32>
+// H3: mgc.scan lti forward %{{.*}} decay(%{{.*}}) b(%{{.*}}) c(%{{.*}}) d(%{{.*}}) state(%{{.*}}) : (tensor<?x16x16xf32>, tensor<16x16x8xf32>, tensor<16x8xf32>, tensor<16x8xf32>, tensor<16xf32>, tensor<16x16x8xf32>)
+// H3: mgc.concat {{.*}} : (tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>, tensor<?x16xf32>) -> tensor<?x64xf32>
+// H3: mgc.param "layers.0.mixer.output_linear.bias" : tensor<64xf32>
+// H3-LABEL: func.func @decode
+// H3: mgc.conv1d {{.*}} : (tensor<1x64xf32>, tensor<64x16xf32>, tensor<15x64xf32>)
+// H3: mgc.scan lti forward {{.*}} : (tensor<1x16x16xf32>
+
+// Hydra: an encoder (prefill only, no state). A centered convolution, then
+// two stateless SSD scans sharing A: one over the tokens, one over the
+// reversed tokens with the second dt, B and C; both outputs move one token
+// later, the backward one is reversed back; the fc_D skip; the gated norm
+// over all inner channels.
+// RUN: mgc compile %mgc_src_root/examples/hydra.toml -O0 --target x86-64-avx512 | FileCheck %s --check-prefix=HYDRA
+// HYDRA-NOT: mgc.state
+// HYDRA-LABEL: func.func @prefill
+// HYDRA: mgc.param "layers.0.mixer.in_proj.weight" : tensor<336x64xf32>
+// HYDRA: mgc.conv1d {{.*}} {centered} : (tensor<?x192xf32>, tensor<192x7xf32>, tensor<192xf32>) -> tensor<?x192xf32>
+// HYDRA: mgc.scan ssd forward %{{.*}} dt(%{{.*}}) decay(%[[A:[^)]*]]) b(%{{.*}}) c(%{{.*}}) : (tensor<?x8x16xf32>, tensor<?x8xf32>, tensor<8xf32>, tensor<?x1x16xf32>, tensor<?x1x16xf32>) -> tensor<?x8x16xf32>
+// HYDRA: %[[FW:.*]] = mgc.token_shift %{{.*}} : (tensor<?x128xf32>) -> tensor<?x128xf32>
+// HYDRA-NEXT: mgc.reverse %{{.*}} : tensor<?x128xf32>
+// HYDRA-NEXT: mgc.reverse %{{.*}} : tensor<?x8xf32>
+// HYDRA-NEXT: mgc.reverse %{{.*}} : tensor<?x32xf32>
+// HYDRA: mgc.scan ssd forward %{{.*}} dt(%{{.*}}) decay(%[[A]])
+// HYDRA: mgc.token_shift
+// HYDRA-NEXT: %[[BW:.*]] = mgc.reverse %{{.*}} : tensor<?x128xf32>
+// HYDRA: mgc.param "layers.0.mixer.fc_D.weight" : tensor<8x128xf32>
+// HYDRA: mgc.linear %{{.*}}, %{{.*}} bias %{{.*}} : (tensor<?x128xf32>, tensor<8x128xf32>, tensor<8xf32>) -> tensor<?x8xf32>
+// HYDRA: mgc.add %[[FW]], %[[BW]]
+// HYDRA: mgc.norm rms %{{.*}} weight %{{.*}} {eps = 1.000000e-05 : f64} : (tensor<?x128xf32>, tensor<128xf32>) -> tensor<?x128xf32>
+// HYDRA: mgc.param "layers.1.mixer.conv1d.weight" : tensor<192x7xf32>
+// HYDRA-NOT: func.func @decode
+
+// Shapes the H3 and Hydra lowerings cannot take, reported at the mixer.
+// RUN: not mgc compile %S/Inputs/bad/hydra-even-conv.toml --target arm64 2>&1 | FileCheck %s --check-prefix=HYDRA_CONV
+// HYDRA_CONV: hydra-even-conv.toml:7:1: error: hydra mixer: its centered convolution (padding conv_width // 2) needs an odd conv_width, got 4 (the reference default is 7)
+// RUN: not mgc compile %S/Inputs/bad/h3-odd-state.toml --target arm64 2>&1 | FileCheck %s --check-prefix=H3_STATE
+// H3_STATE: h3-odd-state.toml:7:1: error: h3 mixer: state_size must be even: the diagonal SSM has state_size / 2 modes, got 7
+// RUN: not mgc compile %S/Inputs/bad/h3-heads.toml --target arm64 2>&1 | FileCheck %s --check-prefix=H3_HEADS
+// H3_HEADS: h3-heads.toml:7:1: error: h3 mixer: heads 5 must divide hidden_size 32

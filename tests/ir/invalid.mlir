@@ -1984,3 +1984,30 @@ func.func @constant_dynamic() {
   %c = mgc.constant 1.0 : tensor<?xf32>
   return
 }
+
+// -----
+
+// A centered convolution's window is symmetric: its width must be odd.
+func.func @conv1d_centered_even_width(%x: tensor<?x8xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{'mgc.conv1d' op a centered convolution needs an odd width, got 4}}
+  %y = mgc.conv1d %x, %w {centered} : (tensor<?x8xf32>, tensor<8x4xf32>) -> tensor<?x8xf32>
+  return
+}
+
+// -----
+
+// A centered convolution reads later tokens: nothing to carry to a next call.
+func.func @conv1d_centered_state(%x: tensor<?x8xf32>, %w: tensor<8x5xf32>, %s: tensor<4x8xf32>) {
+  // expected-error @+1 {{'mgc.conv1d' op a centered convolution reads later tokens and carries no state}}
+  %y, %s1 = mgc.conv1d %x, %w state(%s) {centered} : (tensor<?x8xf32>, tensor<8x5xf32>, tensor<4x8xf32>) -> (tensor<?x8xf32>, tensor<4x8xf32>)
+  return
+}
+
+// -----
+
+// Reverse flips the token dimension, which a scalar tensor lacks.
+func.func @reverse_scalar(%x: tensor<f32>) {
+  // expected-error @+1 {{'mgc.reverse' op needs a token dimension to reverse, got 'tensor<f32>'}}
+  %y = mgc.reverse %x : tensor<f32>
+  return
+}

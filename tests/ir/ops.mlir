@@ -65,6 +65,10 @@ func.func @supporting_ops(%tokens: tensor<?xi32>, %pos: index,
   %c0 = mgc.conv1d %h, %wc : (tensor<?x32xf32>, tensor<32x4xf32>) -> tensor<?x32xf32>
   // CHECK: mgc.conv1d %[[H]], %{{.*}} bias %{{.*}} state(%{{.*}}) : (tensor<?x32xf32>, tensor<32x4xf32>, tensor<32xf32>, tensor<3x32xf32>) -> (tensor<?x32xf32>, tensor<3x32xf32>)
   %c1, %s1 = mgc.conv1d %h, %wc bias %b state(%sc) : (tensor<?x32xf32>, tensor<32x4xf32>, tensor<32xf32>, tensor<3x32xf32>) -> (tensor<?x32xf32>, tensor<3x32xf32>)
+  // A centered (non-causal) convolution of odd width, without state.
+  // CHECK: mgc.conv1d %[[H]], %{{.*}} bias %{{.*}} {centered} : (tensor<?x32xf32>, tensor<32x5xf32>, tensor<32xf32>) -> tensor<?x32xf32>
+  %wc5 = mgc.param "wc5" : tensor<32x5xf32>
+  %c2 = mgc.conv1d %h, %wc5 bias %b {centered} : (tensor<?x32xf32>, tensor<32x5xf32>, tensor<32xf32>) -> tensor<?x32xf32>
   // CHECK: mgc.activation silu
   // CHECK: mgc.activation gelu
   // CHECK: mgc.activation gelu_tanh
@@ -120,6 +124,10 @@ func.func @shape_plumbing(%x: tensor<?x32xf32>, %g: tensor<?x1xf32>, %s: tensor<
   %p0 = mgc.token_shift %x : (tensor<?x32xf32>) -> tensor<?x32xf32>
   // CHECK: mgc.token_shift %{{.*}} state(%{{.*}}) : (tensor<?x32xf32>, tensor<1x32xf32>) -> (tensor<?x32xf32>, tensor<1x32xf32>)
   %p1, %s1 = mgc.token_shift %x state(%s) : (tensor<?x32xf32>, tensor<1x32xf32>) -> (tensor<?x32xf32>, tensor<1x32xf32>)
+  // CHECK: mgc.reverse %{{.*}} : tensor<?x32xf32>
+  %rev = mgc.reverse %x : tensor<?x32xf32>
+  // CHECK: mgc.reverse %{{.*}} : tensor<4x8xf32>
+  %revw = mgc.reverse %w : tensor<4x8xf32>
   return
 }
 

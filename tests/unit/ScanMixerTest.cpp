@@ -58,14 +58,18 @@ protected:
   /// Builds `prefill` (T dynamic) and `decode` (T = 1), each applying
   /// `layers` residual layers x += block(x), where block is the mixer (or,
   /// with `channelMix`, the RWKV channel mix of `intermediate` features).
-  /// Returns null when a block fails.
+  /// With `prefillOnly` (bidirectional mixers, as in an encoder), only
+  /// `prefill`. Returns null when a block fails.
   OwningOpRef<ModuleOp> build(const ModelSpec &spec, int layers = 1,
                               bool channelMix = false,
-                              int64_t intermediate = 0) {
+                              int64_t intermediate = 0,
+                              bool prefillOnly = false) {
     OpBuilder b(&context);
     OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
     for (auto [name, tokens] :
          {std::pair<StringRef, int64_t>{"prefill", kDyn}, {"decode", 1}}) {
+      if (prefillOnly && name == "decode")
+        continue;
       auto act = RankedTensorType::get({tokens, spec.hidden}, b.getF32Type());
       b.setInsertionPointToEnd(module->getBody());
       auto func = b.create<func::FuncOp>(
@@ -401,17 +405,191 @@ TEST_F(ScanMixerTest, RwkvChannelMixesCarryTheirOwnShiftState) {
   }
 }
 
-TEST_F(ScanMixerTest, UnsupportedFamiliesReportAnError) {
-  for (ScanMixerKind kind : {ScanMixerKind::h3, ScanMixerKind::hydra}) {
+TEST_F(ScanMixerTest, HydraRunsTwoStatelessSsdScansOneOverReversedTokens) {
+  ScanSpec s;
+  s.kind = ScanMixerKind::hydra;
+  s.stateSize = 16;
+  s.expand = 2;
+  s.headDim = 16;
+  s.heads = 8;
+  s.groups = 1;
+  s.convWidth = 7;
+  auto module = build(modelWith(s), 1, false, 0, /*prefillOnly=*/true);
+  ASSERT_TRUE(module);
+
+  // Bidirectional: nothing to carry between calls.
+  EXPECT_TRUE(states(*module).empty());
+  func::FuncOp f = entry(*module, "prefill");
+  EXPECT_EQ(written(f), std::vector<std::string>{});
+
+  std::vector<ScanOp> ops = scans(f);
+  ASSERT_EQ(ops.size(), 2u);
+  for (ScanOp op : ops) {
+    EXPECT_EQ(op.getVariant(), ScanVariant::ssd);
+    EXPECT_EQ(op.getDirection(), ScanDirection::forward);
+    EXPECT_FALSE(op.getState() || op.getD());
+    EXPECT_EQ(shape(op.getX()), (Shape{kDyn, 8, 16}));
+    EXPECT_EQ(shape(op.getDt()), (Shape{kDyn, 8}));
+    EXPECT_EQ(shape(op.getB()), (Shape{kDyn, 1, 16}));
+    EXPECT_EQ(shape(op.getC()), (Shape{kDyn, 1, 16}));
+  }
+  // One A for both directions.
+  EXPECT_EQ(ops[0].getDecay(), ops[1].getDecay());
+  // The backward scan reads reversed x, dt, B and C, and its shifted output
+  // is reversed back: 4 reversals, 2 shifts by one token.
+  auto reversed = [](Value v) {
+    while (Operation *def = v.getDefiningOp()) {
+      if (isa<ReverseOp>(def))
+        return true;
+      if (!isa<ReshapeOp, SliceOp>(def))
+        return false;
+      v = def->getOperand(0);
+    }
+    return false;
+  };
+  EXPECT_FALSE(reversed(ops[0].getX()) || reversed(ops[0].getDt()) ||
+               reversed(ops[0].getB()) || reversed(ops[0].getC()));
+  EXPECT_TRUE(reversed(ops[1].getX()) && reversed(ops[1].getDt()) &&
+              reversed(ops[1].getB()) && reversed(ops[1].getC()));
+  EXPECT_EQ(count<ReverseOp>(f), 4);
+  EXPECT_EQ(count<TokenShiftOp>(f), 2);
+
+  // A centered convolution over x, B_fw, C_fw, B_bw, C_bw: I + 4 G N.
+  int centered = 0;
+  f.walk([&](Conv1dOp conv) {
+    centered += conv.getCentered() && !conv.getState() &&
+                shape(conv.getWeight()) == Shape{192, 7};
+  });
+  EXPECT_EQ(centered, 1);
+
+  // The gated norm runs over all I channels at once.
+  bool wholeNorm = false;
+  f.walk([&](NormOp norm) {
+    wholeNorm |= shape(norm.getInput()) == Shape{kDyn, 128} &&
+                 norm.getWeight() && shape(norm.getWeight()) == Shape{128};
+  });
+  EXPECT_TRUE(wholeNorm);
+
+  auto w = params(f);
+  EXPECT_EQ(w["layers.0.mixer.in_proj.weight"], (Shape{128 + 192 + 16, 64}));
+  EXPECT_EQ(w["layers.0.mixer.conv1d.weight"], (Shape{192, 7}));
+  EXPECT_EQ(w["layers.0.mixer.conv1d.bias"], (Shape{192}));
+  EXPECT_EQ(w["layers.0.mixer.dt_bias"], (Shape{8}));
+  EXPECT_EQ(w["layers.0.mixer.A_log"], (Shape{8}));
+  EXPECT_EQ(w["layers.0.mixer.D"], (Shape{8}));
+  EXPECT_EQ(w["layers.0.mixer.fc_D.weight"], (Shape{8, 128}));
+  EXPECT_EQ(w["layers.0.mixer.norm.weight"], (Shape{128}));
+  EXPECT_EQ(w["layers.0.mixer.out_proj.weight"], (Shape{64, 128}));
+  EXPECT_EQ(w.count("layers.0.mixer.in_proj.bias"), 0u);
+  EXPECT_EQ(w.size(), 9u);
+}
+
+TEST_F(ScanMixerTest, H3LowersToShiftConvAndLtiScanOverKeyValuePairs) {
+  ScanSpec s;
+  s.kind = ScanMixerKind::h3;
+  s.stateSize = 8;
+  s.heads = 16; // head_dim 4: 16 (k, v) pairs per head
+  auto module = build(modelWith(s));
+  ASSERT_TRUE(module);
+
+  auto st = states(*module);
+  ASSERT_EQ(st.size(), 2u);
+  EXPECT_EQ(st["layers.0.mixer.shift_state"],
+            std::make_pair(StateKind::conv, Shape{7, 64}));
+  EXPECT_EQ(st["layers.0.mixer.ssm_state"],
+            std::make_pair(StateKind::recurrent, Shape{16, 16, 4}));
+  expectStateWrittenEverywhere(*module);
+
+  for (StringRef name : {"prefill", "decode"}) {
+    func::FuncOp f = entry(*module, name);
+    int64_t t = name == "prefill" ? kDyn : 1;
+    std::vector<ScanOp> ops = scans(f);
+    ASSERT_EQ(ops.size(), 1u);
+    EXPECT_EQ(ops[0].getVariant(), ScanVariant::lti);
+    EXPECT_FALSE(ops[0].getDt());
+    EXPECT_EQ(shape(ops[0].getX()), (Shape{t, 16, 16}));
+    EXPECT_EQ(shape(ops[0].getDecay()), (Shape{16, 16, 4}));
+    EXPECT_EQ(shape(ops[0].getB()), (Shape{16, 4}));
+    EXPECT_EQ(shape(ops[0].getC()), (Shape{16, 4}));
+    EXPECT_EQ(shape(ops[0].getD()), (Shape{16}));
+    // The shift SSM: a width-N causal conv whose weight is computed from B
+    // and C, not a stored weight.
+    int convs = 0;
+    f.walk([&](Conv1dOp conv) {
+      ++convs;
+      EXPECT_FALSE(conv.getCentered());
+      EXPECT_TRUE(conv.getState());
+      EXPECT_EQ(shape(conv.getWeight()), (Shape{64, 8}));
+      EXPECT_FALSE(conv.getWeight().getDefiningOp<ParamOp>());
+    });
+    EXPECT_EQ(convs, 1);
+    // The read-out lays the 4 channels of each head out as (d2 h).
+    EXPECT_EQ(count<ConcatOp>(f), 2); // + the zero padding of C
+  }
+
+  auto w = params(entry(*module, "prefill"));
+  for (const char *proj : {"q_proj", "k_proj", "v_proj", "output_linear"}) {
+    EXPECT_EQ(w["layers.0.mixer." + std::string(proj) + ".weight"],
+              (Shape{64, 64}));
+    EXPECT_EQ(w["layers.0.mixer." + std::string(proj) + ".bias"], (Shape{64}));
+  }
+  EXPECT_EQ(w["layers.0.mixer.ssm_k_kernel.kernel.B"], (Shape{64, 8}));
+  EXPECT_EQ(w["layers.0.mixer.ssm_k_kernel.kernel.C"], (Shape{64, 8}));
+  EXPECT_EQ(w["layers.0.mixer.ssm_k_D"], (Shape{64}));
+  EXPECT_EQ(w["layers.0.mixer.kernel.kernel.log_dt"], (Shape{16}));
+  EXPECT_EQ(w["layers.0.mixer.kernel.kernel.inv_A_real"], (Shape{16, 4}));
+  EXPECT_EQ(w["layers.0.mixer.kernel.kernel.B"], (Shape{16, 4, 2}));
+  EXPECT_EQ(w["layers.0.mixer.kernel.kernel.C"], (Shape{16, 4, 2}));
+  EXPECT_EQ(w["layers.0.mixer.D"], (Shape{16}));
+  EXPECT_EQ(w.count("layers.0.mixer.kernel.kernel.A_imag"), 0u);
+  EXPECT_EQ(w.size(), 16u);
+}
+
+TEST_F(ScanMixerTest, H3DefaultsToOneChannelPerHead) {
+  // The reference default head_dim = 1: H = hidden heads, one kv per head.
+  ScanSpec s;
+  s.kind = ScanMixerKind::h3;
+  s.stateSize = 64;
+  auto module = build(modelWith(s));
+  ASSERT_TRUE(module);
+  auto st = states(*module);
+  EXPECT_EQ(st["layers.0.mixer.shift_state"],
+            std::make_pair(StateKind::conv, Shape{63, 64}));
+  EXPECT_EQ(st["layers.0.mixer.ssm_state"],
+            std::make_pair(StateKind::recurrent, Shape{64, 1, 32}));
+  func::FuncOp f = entry(*module, "decode");
+  EXPECT_EQ(count<BroadcastOp>(f), 2); // C's rows and the decay over P = 1
+  EXPECT_EQ(count<ConcatOp>(f), 1);    // C's zero padding only
+  auto w = params(f);
+  EXPECT_EQ(w["layers.0.mixer.kernel.kernel.B"], (Shape{64, 32, 2}));
+  EXPECT_EQ(w["layers.0.mixer.D"], (Shape{64}));
+}
+
+TEST_F(ScanMixerTest, H3AndHydraRejectShapesTheyCannotLower) {
+  struct Case {
+    ScanMixerKind kind;
+    int64_t stateSize, heads, convWidth;
+    const char *message;
+  };
+  for (const Case &c :
+       {Case{ScanMixerKind::h3, 7, 0, 4, "state_size must be even"},
+        Case{ScanMixerKind::h3, 8, 5, 4, "heads 5 must divide hidden_size 64"},
+        Case{ScanMixerKind::hydra, 16, 0, 4,
+             "needs an odd conv_width, got 4"}}) {
     ScanSpec s;
-    s.kind = kind;
+    s.kind = c.kind;
+    s.stateSize = c.stateSize;
+    s.heads = c.heads;
+    s.headDim = 16;
+    s.convWidth = c.convWidth;
     std::string message;
     ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
       message = diag.str();
       return success();
     });
-    EXPECT_FALSE(build(modelWith(s)));
-    EXPECT_NE(message.find("is not supported"), std::string::npos) << message;
+    EXPECT_FALSE(build(modelWith(s), 1, false, 0,
+                       c.kind == ScanMixerKind::hydra));
+    EXPECT_NE(message.find(c.message), std::string::npos) << message;
   }
 }
 
