@@ -1,0 +1,202 @@
+//===- ModelFile.cpp - the compiled model container -----------------------===//
+
+#include "runtime/model/ModelFile.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace mgc;
+
+namespace {
+
+constexpr size_t kTargetOffset = 16, kTargetSize = 32;
+constexpr size_t kSectionsOffset = 48, kChecksumOffset = 96;
+
+void putU32(uint8_t *p, uint32_t v) {
+  for (int i = 0; i < 4; ++i)
+    p[i] = uint8_t(v >> (8 * i));
+}
+void putU64(uint8_t *p, uint64_t v) {
+  for (int i = 0; i < 8; ++i)
+    p[i] = uint8_t(v >> (8 * i));
+}
+uint32_t getU32(const uint8_t *p) {
+  uint32_t v = 0;
+  for (int i = 3; i >= 0; --i)
+    v = (v << 8) | p[i];
+  return v;
+}
+uint64_t getU64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+uint64_t alignUp(uint64_t value, uint64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+bool writeAll(int fd, const void *data, size_t size) {
+  const char *p = static_cast<const char *>(data);
+  while (size > 0) {
+    ssize_t n = ::write(fd, p, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return false;
+    p += n;
+    size -= size_t(n);
+  }
+  return true;
+}
+
+} // namespace
+
+uint64_t mgc::modelChecksum(const uint8_t *data, uint64_t size) {
+  const uint64_t prime = 0x9E3779B97F4A7C15ull;
+  uint64_t h = 0xCBF29CE484222325ull ^ size;
+  uint64_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    h = (h ^ word) * prime;
+    h ^= h >> 29;
+  }
+  for (; i < size; ++i)
+    h = (h ^ data[i]) * prime;
+  return h ^ (h >> 32);
+}
+
+std::string mgc::writeModelFile(const std::string &path,
+                                std::string_view target, std::string_view plan,
+                                std::string_view code,
+                                std::string_view weights) {
+  if (target.empty() || target.size() >= kTargetSize)
+    return path + ": target name must have 1 to " +
+           std::to_string(kTargetSize - 1) + " characters";
+  uint64_t planOffset = kHeaderSize;
+  uint64_t codeOffset = planOffset + plan.size();
+  uint64_t weightsOffset = alignUp(codeOffset + code.size(), kWeightsAlignment);
+  std::string body(size_t(weightsOffset - kHeaderSize), '\0');
+  std::memcpy(&body[0], plan.data(), plan.size());
+  std::memcpy(&body[plan.size()], code.data(), code.size());
+
+  // The checksum covers everything after the header: body then weights.
+  std::string all = body;
+  all.append(weights.data(), weights.size());
+  uint64_t checksum =
+      modelChecksum(reinterpret_cast<const uint8_t *>(all.data()), all.size());
+
+  uint8_t header[kHeaderSize] = {};
+  std::memcpy(header, kModelFileMagic, sizeof(kModelFileMagic));
+  putU32(header + 8, kModelFileVersion);
+  putU32(header + 12, kHeaderSize);
+  std::memcpy(header + kTargetOffset, target.data(), target.size());
+  uint64_t sections[6] = {planOffset,    plan.size(),    codeOffset,
+                          code.size(),   weightsOffset,  weights.size()};
+  for (int i = 0; i < 6; ++i)
+    putU64(header + kSectionsOffset + 8 * i, sections[i]);
+  putU64(header + kChecksumOffset, checksum);
+
+  std::string temp = path + ".tmp-XXXXXX";
+  int fd = ::mkstemp(&temp[0]);
+  if (fd < 0)
+    return path + ": cannot create a temporary file: " + std::strerror(errno);
+  bool ok = writeAll(fd, header, sizeof(header)) &&
+            writeAll(fd, all.data(), all.size()) && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    std::string message = path + ": write failed: " + std::strerror(errno);
+    ::unlink(temp.c_str());
+    return message;
+  }
+  return {};
+}
+
+std::unique_ptr<ModelFile> ModelFile::open(const std::string &path,
+                                           std::string &error) {
+  auto fail = [&](const std::string &message) {
+    error = path + ": " + message;
+    return nullptr;
+  };
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(std::string("cannot open: ") + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return fail("not a regular file");
+  }
+  uint64_t size = uint64_t(st.st_size);
+  if (size < kHeaderSize) {
+    ::close(fd);
+    return fail("not an mgc compiled model: " + std::to_string(size) +
+                " bytes is smaller than the " + std::to_string(kHeaderSize) +
+                "-byte header");
+  }
+  void *mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (mapping == MAP_FAILED)
+    return fail(std::string("cannot map: ") + std::strerror(errno));
+
+  std::unique_ptr<ModelFile> file(new ModelFile());
+  file->path_ = path;
+  file->mapping_ = mapping;
+  file->mappingSize_ = size;
+  const uint8_t *base = static_cast<const uint8_t *>(mapping);
+
+  if (std::memcmp(base, kModelFileMagic, sizeof(kModelFileMagic)) != 0)
+    return fail("not an mgc compiled model (bad magic number)");
+  uint32_t version = getU32(base + 8);
+  if (version != kModelFileVersion)
+    return fail("format version " + std::to_string(version) +
+                " is not supported by this runtime, which reads version " +
+                std::to_string(kModelFileVersion) +
+                "; recompile the model with this mgc");
+  if (getU32(base + 12) != kHeaderSize)
+    return fail("corrupt header (header size " +
+                std::to_string(getU32(base + 12)) + ", expected " +
+                std::to_string(kHeaderSize) + ")");
+  const char *target = reinterpret_cast<const char *>(base + kTargetOffset);
+  size_t targetLength = strnlen(target, kTargetSize);
+  if (targetLength == 0 || targetLength == kTargetSize)
+    return fail("corrupt header (no target name)");
+  file->target_.assign(target, targetLength);
+
+  Section *sections[3] = {&file->plan_, &file->code_, &file->weights_};
+  const char *names[3] = {"plan", "code", "weights"};
+  uint64_t previousEnd = kHeaderSize;
+  for (int i = 0; i < 3; ++i) {
+    uint64_t offset = getU64(base + kSectionsOffset + 16 * i);
+    uint64_t length = getU64(base + kSectionsOffset + 16 * i + 8);
+    if (offset < previousEnd || offset > size || length > size - offset)
+      return fail(std::string("truncated or corrupt: the ") + names[i] +
+                  " section [" + std::to_string(offset) + ", +" +
+                  std::to_string(length) + ") does not lie inside the " +
+                  std::to_string(size) + "-byte file after the sections "
+                  "before it");
+    sections[i]->data = base + offset;
+    sections[i]->size = length;
+    previousEnd = offset + length;
+  }
+  if (uint64_t(file->weights_.data - base) % kWeightsAlignment != 0)
+    return fail("corrupt header: the weights section is not page-aligned");
+  if (previousEnd != size)
+    return fail("corrupt: " + std::to_string(size - previousEnd) +
+                " unexpected bytes after the weights section");
+  uint64_t expected = getU64(base + kChecksumOffset);
+  if (modelChecksum(base + kHeaderSize, size - kHeaderSize) != expected)
+    return fail("checksum mismatch: the file is corrupt or was modified");
+  return file;
+}
+
+ModelFile::~ModelFile() {
+  if (mapping_)
+    ::munmap(mapping_, mappingSize_);
+}
