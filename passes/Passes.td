@@ -62,8 +62,9 @@ def SchedulePass : Pass<"mgc-schedule", "::mlir::ModuleOp"> {
     vector width in lanes of the kernel's element type, tile sizes and the
     parallel loop dimension by kernel kind (matrix products, attention,
     scans, row-wise ops), and the thread count from the target's cores.
-    Matrix products in prefill use register-blocked 6-row by 4-vector tiles
-    parallel over column panels; in decode they stream weights in column
+    Matrix products in prefill use register-blocked tiles of 6 rows by as
+    many column vectors as the ISA's vector registers hold (4 on AVX-512 and
+    arm64, 2 on AVX2), parallel over column panels; in decode they stream weights in column
     blocks sized to keep every core busy.
   }];
   let dependentDialects = ["::mgc::MgcDialect"];

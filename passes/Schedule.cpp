@@ -60,6 +60,26 @@ int64_t lanes(KernelOp kernel, TargetAttr target) {
   return std::max<int64_t>(1, target.getVectorBits() / bits);
 }
 
+/// Architectural vector registers of the target's ISA, which bound the
+/// register-blocked matrix tile.
+int64_t vectorRegisters(TargetAttr target) {
+  StringRef isa = target.getIsa();
+  if (isa == "x86-64-avx512" || isa == "arm64")
+    return 32;
+  return 16; // AVX2 (ymm0-15)
+}
+
+/// Vectors of columns per register tile of `rows` rows: the accumulators
+/// plus one vector per loaded weight column and one broadcast input must fit
+/// in registers (24 + 4 of 32 on AVX-512, 12 + 2 of 16 on AVX2).
+int64_t tileVectors(TargetAttr target, int64_t rows) {
+  int64_t registers = vectorRegisters(target);
+  for (int64_t vectors = 4; vectors > 1; --vectors)
+    if (rows * vectors + vectors + 1 <= registers)
+      return vectors;
+  return 1;
+}
+
 int64_t roundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
@@ -71,11 +91,14 @@ ScheduleAttr chooseSchedule(KernelOp kernel, Phase phase, TargetAttr target) {
   bool decode = phase == Phase::decode;
   switch (kindOf(kernel)) {
   case KernelKind::matrix: {
-    if (!decode)
-      // Register blocking: 6 rows by 4 vectors of columns accumulate in
-      // registers; column panels are split across cores.
-      return ScheduleAttr::get(ctx, phase, {6, 4 * vector}, vector, 4, {1},
-                               cores);
+    if (!decode) {
+      // Register blocking: 6 rows by up to 4 vectors of columns accumulate
+      // in registers; column panels are split across cores.
+      const int64_t rows = 6;
+      return ScheduleAttr::get(ctx, phase,
+                               {rows, tileVectors(target, rows) * vector},
+                               vector, 4, {1}, cores);
+    }
     // One token: weights stream once, in column blocks small enough that
     // every core gets several of them (load balance), at least one vector.
     int64_t columns = outputColumns(kernel);

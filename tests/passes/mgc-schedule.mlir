@@ -11,10 +11,11 @@ module attributes {mgc.target = #mgc.target<isa = "x86-64-avx512", halide = "x86
 
 // CHECK-LABEL: func.func @prefill
 func.func @prefill(%x: tensor<?x64xf32>, %w: tensor<256x64xf32>) -> tensor<?x256xf32> {
-  // Matrix products: 6 rows x 4 vectors, parallel over column panels.
+  // Matrix products: 6 rows x 4 vectors (2 on AVX2's 16 registers), parallel
+  // over column panels.
   // CHECK: mgc.kernel "prefill.up" {{.*}} attributes {schedule = #mgc.schedule<prefill, tiles = [6, 64], vector = 16, unroll = 4, parallel = [1], threads = 2>}
   // ARM: #mgc.schedule<prefill, tiles = [6, 16], vector = 4, unroll = 4, parallel = [1], threads = 4>
-  // AVX2: #mgc.schedule<prefill, tiles = [6, 32], vector = 8, unroll = 4, parallel = [1], threads = 4>
+  // AVX2: #mgc.schedule<prefill, tiles = [6, 16], vector = 8, unroll = 4, parallel = [1], threads = 4>
   %y = mgc.kernel "prefill.up" ins(%x, %w : tensor<?x64xf32>, tensor<256x64xf32>) -> tensor<?x256xf32> {
   ^bb0(%a: tensor<?x64xf32>, %b: tensor<256x64xf32>):
     %r = mgc.linear %a, %b : (tensor<?x64xf32>, tensor<256x64xf32>) -> tensor<?x256xf32>
