@@ -1,0 +1,91 @@
+//===- LinearKernel.h - Halide kernels for linear and logits ---*- C++ -*-===//
+//
+// Builds the Halide pipeline of a matrix product with static weights,
+//
+//   y[t, n] = sum_k x[t, k] * W[n, k] (+ b[n])      0 <= t < T (run time)
+//
+// which is mgc.linear (with or without bias) and mgc.logits (no bias; the
+// output is f32 either way). The KernelSchedule picks one of two forms:
+//
+// - prefill (decode == false): a GEMM over weights packed into column panels
+//   (WeightPacking.h) with a register-blocked micro-kernel.
+//   tiles = {R, P}: R token rows by P panel columns accumulate in registers,
+//   P a multiple of vectorWidth; unroll = unroll factor of the reduction over
+//   K, the micro-kernel's innermost loop; parallelDims = {1} runs column
+//   panels across threads.
+// - decode (decode == true): a GEMV over W in its natural [N][K] layout.
+//   tiles = {1, B}: blocks of B outputs (clipped to N) are the unit of
+//   parallel work; each output is a dot product over K, vectorized by
+//   vectorWidth into per-lane partial sums that are added up at the end;
+//   unroll = unroll factor of the loop over K-vectors; parallelDims = {1}
+//   runs output blocks across threads.
+//
+// `threads` is not read here: Halide's thread pool size is set by the runtime.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_CODEGEN_KERNELS_LINEARKERNEL_H
+#define MGC_CODEGEN_KERNELS_LINEARKERNEL_H
+
+#include "codegen/kernels/KernelSchedule.h"
+
+#include "Halide.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mgc {
+
+/// What to multiply: the static shapes and types of one linear/logits op.
+struct LinearKernelSpec {
+  int64_t K = 0;        // input features: the reduction
+  int64_t N = 0;        // output features
+  bool hasBias = false; // mgc.linear with bias; never for mgc.logits
+  // Stored weight type. Only f32 is accepted today; the algorithm already
+  // widens weights to f32 in the inner loop, so f16/bf16 need packing
+  // support and tests, not a new algorithm.
+  Halide::Type weightType = Halide::Float(32);
+};
+
+/// How the `w` argument must be laid out.
+enum class LinearWeightLayout {
+  rowMajor, // [N][K], as in the model file (decode)
+  panels,   // [ceil(N/P)][K][P], zero-padded (prefill; packForPanels)
+};
+
+/// A built kernel. The compiled function (compile_to_object with
+/// `arguments`, or compile_jit) takes x, w, [bias], then the output y:
+///   x    f32 [T][K], T >= 1 at run time
+///   w    weightType, layout per `weightLayout`
+///   bias f32 [N], only when spec.hasBias
+///   y    f32 [T][N]
+/// All are dense row-major tensors (HalideHelpers.h constrainTensor).
+struct LinearKernel {
+  Halide::Pipeline pipeline;
+  std::vector<Halide::Argument> arguments; // the inputs, in call order
+  Halide::ImageParam x, w, bias;           // bias is undefined without one
+  Halide::Target target;                   // parsed schedule.halideTarget
+  LinearWeightLayout weightLayout = LinearWeightLayout::rowMajor;
+  int64_t panel = 0;                // P for panels, 0 for rowMajor
+  std::vector<int64_t> weightShape; // mgc shape of w, outermost first
+  std::string weightLayoutText;     // one line for dumps and messages
+};
+
+/// Either a kernel or the reason the schedule cannot be honoured.
+struct LinearKernelResult {
+  std::optional<LinearKernel> kernel;
+  std::string error; // set exactly when kernel is empty
+};
+
+/// Builds the kernel for `spec` under `schedule`. Never substitutes another
+/// schedule: tiles, vector width, unrolling or parallel dimensions it cannot
+/// implement as asked, an unsupported weight type, or a target string that is
+/// malformed or "host" give an error naming what is wrong.
+LinearKernelResult buildLinearKernel(const LinearKernelSpec &spec,
+                                     const KernelSchedule &schedule);
+
+} // namespace mgc
+
+#endif // MGC_CODEGEN_KERNELS_LINEARKERNEL_H

@@ -1,0 +1,232 @@
+//===- LinearKernelTest.cpp - linear/logits kernels against a reference ---===//
+//
+// JIT-compiles the prefill (packed-panel GEMM) and decode (GEMV) linear
+// kernels for an explicit x86 target this CPU runs, and compares them with a
+// plain double-precision reference on random data for awkward sizes and
+// token counts; also checks the panel packing formula and that schedules the
+// generator cannot honour are refused.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/kernels/LinearKernel.h"
+#include "codegen/TargetDescription.h"
+#include "codegen/kernels/WeightPacking.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace {
+
+/// The explicit target kernels are JIT-compiled for: the AVX-512 string when
+/// this CPU has its Skylake-AVX512 subset, else the AVX2 one. Never "host".
+const char *testTarget() {
+  __builtin_cpu_init();
+  bool avx512 =
+      __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+      __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
+  return avx512 ? mgc::kHalideX86Avx512 : mgc::kHalideX86Avx2;
+}
+
+std::vector<float> randomValues(size_t count, std::mt19937 &rng) {
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float &v : values)
+    v = dist(rng);
+  return values;
+}
+
+struct LinearCase {
+  bool decode;
+  int64_t K, N;
+  int64_t rows, columns; // schedule tiles
+  int64_t lanes, unroll;
+  bool bias;
+  bool parallel;
+};
+
+std::ostream &operator<<(std::ostream &os, const LinearCase &c) {
+  return os << (c.decode ? "decode" : "prefill") << " K=" << c.K << " N=" << c.N
+            << " tiles={" << c.rows << "," << c.columns << "} V=" << c.lanes
+            << " unroll=" << c.unroll << (c.bias ? " bias" : "")
+            << (c.parallel ? " parallel" : "");
+}
+
+mgc::KernelSchedule scheduleFor(const LinearCase &c) {
+  mgc::KernelSchedule schedule;
+  schedule.decode = c.decode;
+  schedule.tiles = {c.rows, c.columns};
+  schedule.vectorWidth = c.lanes;
+  schedule.unroll = c.unroll;
+  schedule.parallelDims =
+      c.parallel ? std::vector<int64_t>{1} : std::vector<int64_t>{};
+  schedule.threads = 2;
+  schedule.halideTarget = testTarget();
+  return schedule;
+}
+
+class LinearKernelMatches : public testing::TestWithParam<LinearCase> {};
+
+TEST_P(LinearKernelMatches, Reference) {
+  const LinearCase &c = GetParam();
+  const int K = static_cast<int>(c.K), N = static_cast<int>(c.N);
+  mgc::LinearKernelResult built =
+      mgc::buildLinearKernel({c.K, c.N, c.bias}, scheduleFor(c));
+  ASSERT_TRUE(built.kernel) << built.error;
+  mgc::LinearKernel &kernel = *built.kernel;
+  kernel.pipeline.compile_jit(kernel.target);
+
+  std::mt19937 rng(1234 + K * 7 + N);
+  std::vector<float> w = randomValues(size_t(N) * K, rng); // [N][K]
+  std::vector<float> bias = randomValues(N, rng);
+  std::vector<float> packed;
+  Halide::Buffer<float> wBuffer;
+  if (c.decode) {
+    ASSERT_EQ(kernel.weightLayout, mgc::LinearWeightLayout::rowMajor);
+    wBuffer = Halide::Buffer<float>(w.data(), K, N);
+  } else {
+    ASSERT_EQ(kernel.weightLayout, mgc::LinearWeightLayout::panels);
+    const int P = static_cast<int>(kernel.panel);
+    packed.resize(mgc::packedPanelElements(N, K, P));
+    mgc::packForPanels(w.data(), N, K, P, packed.data());
+    wBuffer =
+        Halide::Buffer<float>(packed.data(), P, K, int(mgc::panelCount(N, P)));
+  }
+  kernel.w.set(wBuffer);
+  Halide::Buffer<float> biasBuffer(bias.data(), N);
+  if (c.bias)
+    kernel.bias.set(biasBuffer);
+
+  for (int T : {1, 5, 6, 7, 13, 64}) {
+    SCOPED_TRACE("T = " + std::to_string(T));
+    std::vector<float> x = randomValues(size_t(T) * K, rng); // [T][K]
+    kernel.x.set(Halide::Buffer<float>(x.data(), K, T));
+    Halide::Buffer<float> y(N, T);
+    y.fill(std::numeric_limits<float>::quiet_NaN()); // unwritten shows up
+    kernel.pipeline.realize(y, kernel.target);
+
+    for (int t = 0; t < T; ++t)
+      for (int n = 0; n < N; ++n) {
+        double sum = c.bias ? bias[n] : 0.0;
+        double magnitude = c.bias ? std::fabs(bias[n]) : 0.0;
+        for (int k = 0; k < K; ++k) {
+          double term = double(x[size_t(t) * K + k]) * w[size_t(n) * K + k];
+          sum += term;
+          magnitude += std::fabs(term);
+        }
+        // A float sum of K+1 terms in any order (FMA or not) is off by at
+        // most about (K+1) * 2^-24 * sum|terms|; K <= 64 here, so that is
+        // below 4e-6 * magnitude and 1e-5 leaves margin without hiding a
+        // wrong or missing term (each is ~1/K of the magnitude).
+        ASSERT_NEAR(y(n, t), sum, 1e-5 * magnitude + 1e-30)
+            << "y[" << t << "][" << n << "]";
+      }
+  }
+}
+
+// Prefill: N not a multiple of the panel (72 = 64 + 8, or N < P), K not a
+// multiple of the vector width or of the unroll factor, panels of 4 vectors
+// of 16 and of 8 lanes. Decode: K tails (37 = 2*16 + 5), K < V (no vector
+// part), K a multiple of V with an unroll not dividing K/V, N not a multiple
+// of the block and N below the block and the interleave.
+INSTANTIATE_TEST_SUITE_P(
+    Linear, LinearKernelMatches,
+    testing::Values(LinearCase{false, 37, 72, 6, 64, 16, 4, true, true},
+                    LinearCase{false, 37, 72, 6, 64, 16, 4, false, true},
+                    LinearCase{false, 37, 72, 6, 32, 8, 1, true, false},
+                    LinearCase{false, 37, 20, 6, 32, 8, 4, false, true},
+                    LinearCase{false, 16, 20, 6, 64, 16, 1, true, true},
+                    LinearCase{true, 37, 72, 1, 16, 16, 1, true, true},
+                    LinearCase{true, 37, 72, 1, 16, 16, 2, false, true},
+                    LinearCase{true, 37, 13, 1, 8, 8, 4, true, false},
+                    LinearCase{true, 5, 3, 1, 16, 16, 1, false, true},
+                    LinearCase{true, 64, 24, 1, 32, 16, 3, false, true}));
+
+TEST(WeightPacking, LayoutMatchesFormula) {
+  const int64_t N = 10, K = 3, P = 4;
+  std::vector<float> w(N * K);
+  for (int64_t i = 0; i < N * K; ++i)
+    w[i] = float(i + 1); // no zero, so padding is told apart
+  EXPECT_EQ(mgc::panelCount(N, P), 3);
+  EXPECT_EQ(mgc::packedPanelElements(N, K, P), 3 * K * P);
+  std::vector<float> packed(mgc::packedPanelElements(N, K, P), -1.0f);
+  mgc::packForPanels(w.data(), N, K, P, packed.data());
+  for (int64_t n = 0; n < 3 * P; ++n)
+    for (int64_t k = 0; k < K; ++k)
+      EXPECT_EQ(packed[(n / P) * K * P + k * P + n % P],
+                n < N ? w[n * K + k] : 0.0f)
+          << "n = " << n << ", k = " << k;
+}
+
+TEST(LinearKernel, DescribesArgumentsAndLayout) {
+  LinearCase prefill{false, 37, 72, 6, 64, 16, 1, true, true};
+  mgc::LinearKernelResult built =
+      mgc::buildLinearKernel({37, 72, true}, scheduleFor(prefill));
+  ASSERT_TRUE(built.kernel) << built.error;
+  const mgc::LinearKernel &kernel = *built.kernel;
+  ASSERT_EQ(kernel.arguments.size(), 3u);
+  EXPECT_EQ(kernel.arguments[0].name, "x");
+  EXPECT_EQ(kernel.arguments[1].name, "w");
+  EXPECT_EQ(kernel.arguments[2].name, "bias");
+  EXPECT_EQ(kernel.panel, 64);
+  EXPECT_EQ(kernel.weightShape, (std::vector<int64_t>{2, 37, 64}));
+  EXPECT_EQ(kernel.weightLayoutText,
+            "panels of 64 columns: [2][37][64], zero-padded (packForPanels)");
+
+  LinearCase decode{true, 37, 72, 1, 16, 16, 1, false, true};
+  built = mgc::buildLinearKernel({37, 72, false}, scheduleFor(decode));
+  ASSERT_TRUE(built.kernel) << built.error;
+  EXPECT_EQ(built.kernel->arguments.size(), 2u);
+  EXPECT_EQ(built.kernel->weightShape, (std::vector<int64_t>{72, 37}));
+  EXPECT_EQ(built.kernel->weightLayoutText, "row-major [72][37]");
+}
+
+TEST(LinearKernel, RefusesSchedulesItCannotHonour) {
+  const LinearCase good{false, 37, 72, 6, 64, 16, 1, false, true};
+  auto errorOf = [](const mgc::LinearKernelSpec &spec,
+                    const mgc::KernelSchedule &schedule) {
+    mgc::LinearKernelResult result = mgc::buildLinearKernel(spec, schedule);
+    EXPECT_FALSE(result.kernel);
+    return result.error;
+  };
+  const mgc::LinearKernelSpec spec{37, 72, false};
+
+  mgc::KernelSchedule s = scheduleFor(good);
+  s.tiles = {6, 60}; // 60 columns are not whole 16-lane vectors
+  EXPECT_NE(errorOf(spec, s).find("16-lane vectors"), std::string::npos);
+
+  s = scheduleFor(good);
+  s.tiles = {6};
+  EXPECT_NE(errorOf(spec, s).find("2 tiles"), std::string::npos);
+
+  s = scheduleFor(good);
+  s.tiles = {32, 64}; // 32 x 4 accumulator vectors
+  EXPECT_NE(errorOf(spec, s).find("accumulators"), std::string::npos);
+
+  s = scheduleFor(good);
+  s.parallelDims = {0};
+  EXPECT_NE(errorOf(spec, s).find("loop dimension 0"), std::string::npos);
+
+  s = scheduleFor({true, 37, 72, 1, 16, 16, 1, false, true});
+  s.tiles = {2, 16}; // decode is one row at a time
+  EXPECT_NE(errorOf(spec, s).find("tiles[0]"), std::string::npos);
+
+  for (const char *target : {"host", "host-avx512", "", "x86-64-bogus"}) {
+    s = scheduleFor(good);
+    s.halideTarget = target;
+    EXPECT_FALSE(errorOf(spec, s).empty()) << target;
+  }
+
+  mgc::LinearKernelSpec bf16 = spec;
+  bf16.weightType = Halide::BFloat(16);
+  EXPECT_NE(errorOf(bf16, scheduleFor(good)).find("f32"), std::string::npos);
+
+  EXPECT_NE(errorOf({0, 72, false}, scheduleFor(good)).find("K >= 1"),
+            std::string::npos);
+}
+
+} // namespace
