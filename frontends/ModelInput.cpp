@@ -6,6 +6,7 @@
 #include "frontends/HfConfigReader.h"
 #include "frontends/InputKind.h"
 #include "frontends/ModelBuilder.h"
+#include "frontends/WeightInputs.h"
 
 #include "mlir/Parser/Parser.h"
 
@@ -50,11 +51,33 @@ OwningOpRef<ModuleOp> mgc::readModelInput(const std::string &path,
     }
     break;
   }
-  default:
-    errs << tool << ": error: " << path << ": " << inputKindName(detected.kind)
-         << " input is not supported by this build yet; it reads model "
-            "descriptions (TOML), Hugging Face config.json and mgc IR "
-            "(.mlir)\n";
+  case InputKind::Gguf:
+  case InputKind::Llama2c: {
+    // The architecture comes from the weight file; its weights must then
+    // match what the architecture needs.
+    bool gguf = detected.kind == InputKind::Gguf;
+    std::string error;
+    std::unique_ptr<WeightFile> weights = gguf
+                                              ? WeightFile::openGguf(path, error)
+                                              : WeightFile::openLlama2c(path, error);
+    bool ok = weights && (gguf ? ggufArchitecture(*weights, spec, error)
+                               : llama2cArchitecture(*weights, spec, error));
+    if (!ok) {
+      errs << tool << ": error: " << error << "\n";
+      return {};
+    }
+    OwningOpRef<ModuleOp> module = buildModel(spec, context);
+    if (module && !checkWeights(*module, *weights, error)) {
+      errs << tool << ": error: " << error << "\n";
+      return {};
+    }
+    return module;
+  }
+  case InputKind::Safetensors:
+    errs << tool << ": error: " << path
+         << ": a safetensors file holds weights but no architecture; pass the "
+            "Hugging Face model directory (config.json beside the "
+            "*.safetensors files)\n";
     return {};
   }
   return buildModel(spec, context);

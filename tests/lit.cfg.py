@@ -15,6 +15,14 @@ config.excludes = ["Inputs", "unit", "CMakeLists.txt", "lit.cfg.py"]
 
 config.substitutions.append(("%mgc_src_root", config.mgc_src_root))
 
+# Real trained models with reference outputs live beside the repository;
+# tests that need them say `REQUIRES: shared-models` and are reported as
+# unsupported (not passed) without them.
+shared_models = os.path.join(os.path.dirname(config.mgc_src_root), "shared", "models")
+if os.path.isdir(shared_models):
+    config.available_features.add("shared-models")
+config.substitutions.append(("%shared_models", shared_models))
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 

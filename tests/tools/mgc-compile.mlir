@@ -41,7 +41,7 @@
 // MISSING: mgc compile: error: {{.*}}missing.mlir: no such file or directory
 // RUN: printf 'GGUF\003\000\000\000' > %t.gguf
 // RUN: not mgc compile %t.gguf 2>&1 | FileCheck %s --check-prefix=GGUF
-// GGUF: mgc compile: error: {{.*}}.gguf: GGUF file input is not supported by this build yet
+// GGUF: mgc compile: error: {{.*}}.gguf: at byte offset 8: the file ends inside the GGUF header (the file has 8 bytes)
 // RUN: not mgc compile %s --emit=asm 2>&1 | FileCheck %s --check-prefix=EMIT
 // EMIT: --emit=asm is not available in this build; it accepts --emit=mlir and --emit=scheduled-mlir
 

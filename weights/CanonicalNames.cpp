@@ -1,0 +1,138 @@
+//===- CanonicalNames.cpp - GGUF and Hugging Face names to mgc's ----------===//
+//
+// This file maps the tensor names of llama-family GGUF files (llama.cpp's
+// naming) and Hugging Face checkpoints to the names mgc's model builder gives
+// its weights (frontends/ModelBuilder.cpp, BuildAttention.cpp, BuildFfn.cpp):
+//
+//   GGUF                     Hugging Face                         mgc
+//   token_embd.weight        model.embed_tokens.weight            embed.tokens.weight
+//   blk.N.attn_norm          model.layers.N.input_layernorm       layers.N.mixer_norm
+//   blk.N.attn_q             ...self_attn.q_proj                  layers.N.attn.q
+//   blk.N.attn_k             ...self_attn.k_proj                  layers.N.attn.k
+//   blk.N.attn_v             ...self_attn.v_proj                  layers.N.attn.v
+//   blk.N.attn_output        ...self_attn.o_proj                  layers.N.attn.o
+//   blk.N.attn_q_norm        ...self_attn.q_norm                  layers.N.attn.q_norm
+//   blk.N.attn_k_norm        ...self_attn.k_norm                  layers.N.attn.k_norm
+//   blk.N.ffn_norm           ...post_attention_layernorm          layers.N.ffn_norm
+//   blk.N.ffn_gate           ...mlp.gate_proj                     layers.N.ffn.gate
+//   blk.N.ffn_up             ...mlp.up_proj                       layers.N.ffn.up
+//   blk.N.ffn_down           ...mlp.down_proj                     layers.N.ffn.down
+//   output_norm.weight       model.norm.weight                    norm.weight
+//   output.weight            lm_head.weight                       output.weight
+//
+// Per-layer names keep their ".weight" / ".bias" suffix. Names outside these
+// tables (e.g. rope_freqs, rotary_emb.inv_freq) have no canonical name.
+//
+//===----------------------------------------------------------------------===//
+
+#include "weights/WeightFile.h"
+
+#include <cstring>
+
+using namespace mgc;
+
+namespace {
+
+struct Rename {
+  const char *from;
+  const char *to;
+};
+
+/// If `name` is `<prefix><N>.<rest>` with N a decimal layer index, sets
+/// `layer` and `rest` ("attn_q.weight").
+bool splitLayer(const std::string &name, const char *prefix,
+                std::string &layer, std::string &rest) {
+  size_t n = std::strlen(prefix);
+  if (name.compare(0, n, prefix) != 0)
+    return false;
+  size_t dot = name.find('.', n);
+  if (dot == std::string::npos || dot == n)
+    return false;
+  layer = name.substr(n, dot - n);
+  for (char c : layer)
+    if (c < '0' || c > '9')
+      return false;
+  if (layer.size() > 1 && layer[0] == '0')
+    return false;
+  rest = name.substr(dot + 1);
+  return true;
+}
+
+/// `rest` is `<module>.<param>` with <module> a key of `table` and <param>
+/// "weight" or "bias": the renamed module with the same suffix.
+std::string renameModule(const std::string &rest, const Rename *table,
+                         size_t size) {
+  size_t dot = rest.rfind('.');
+  if (dot == std::string::npos)
+    return {};
+  std::string module = rest.substr(0, dot), param = rest.substr(dot + 1);
+  if (param != "weight" && param != "bias")
+    return {};
+  for (size_t i = 0; i < size; ++i)
+    if (module == table[i].from)
+      return std::string(table[i].to) + "." + param;
+  return {};
+}
+
+std::string lookup(const std::string &name, const Rename *table, size_t size) {
+  for (size_t i = 0; i < size; ++i)
+    if (name == table[i].from)
+      return table[i].to;
+  return {};
+}
+
+} // namespace
+
+std::string mgc::ggufToCanonical(const std::string &name) {
+  static const Rename kGlobal[] = {
+      {"token_embd.weight", "embed.tokens.weight"},
+      {"output_norm.weight", "norm.weight"},
+      {"output_norm.bias", "norm.bias"},
+      {"output.weight", "output.weight"},
+      {"output.bias", "output.bias"},
+  };
+  static const Rename kLayer[] = {
+      {"attn_norm", "mixer_norm"},   {"attn_q", "attn.q"},
+      {"attn_k", "attn.k"},          {"attn_v", "attn.v"},
+      {"attn_output", "attn.o"},     {"attn_q_norm", "attn.q_norm"},
+      {"attn_k_norm", "attn.k_norm"}, {"ffn_norm", "ffn_norm"},
+      {"ffn_gate", "ffn.gate"},      {"ffn_up", "ffn.up"},
+      {"ffn_down", "ffn.down"},
+  };
+  std::string layer, rest;
+  if (splitLayer(name, "blk.", layer, rest)) {
+    std::string renamed =
+        renameModule(rest, kLayer, sizeof(kLayer) / sizeof(kLayer[0]));
+    return renamed.empty() ? renamed : "layers." + layer + "." + renamed;
+  }
+  return lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
+}
+
+std::string mgc::hfToCanonical(const std::string &name) {
+  static const Rename kGlobal[] = {
+      {"model.embed_tokens.weight", "embed.tokens.weight"},
+      {"model.norm.weight", "norm.weight"},
+      {"lm_head.weight", "output.weight"},
+      {"lm_head.bias", "output.bias"},
+  };
+  static const Rename kLayer[] = {
+      {"input_layernorm", "mixer_norm"},
+      {"post_attention_layernorm", "ffn_norm"},
+      {"self_attn.q_proj", "attn.q"},
+      {"self_attn.k_proj", "attn.k"},
+      {"self_attn.v_proj", "attn.v"},
+      {"self_attn.o_proj", "attn.o"},
+      {"self_attn.q_norm", "attn.q_norm"},
+      {"self_attn.k_norm", "attn.k_norm"},
+      {"mlp.gate_proj", "ffn.gate"},
+      {"mlp.up_proj", "ffn.up"},
+      {"mlp.down_proj", "ffn.down"},
+  };
+  std::string layer, rest;
+  if (splitLayer(name, "model.layers.", layer, rest)) {
+    std::string renamed =
+        renameModule(rest, kLayer, sizeof(kLayer) / sizeof(kLayer[0]));
+    return renamed.empty() ? renamed : "layers." + layer + "." + renamed;
+  }
+  return lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
+}
