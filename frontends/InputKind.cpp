@@ -135,7 +135,8 @@ DetectedInput mgc::detectInputKind(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
   if (ec || !in)
     return failed(path + ": cannot be read");
-  std::string head(4096, '\0');
+  // Enough to see past a long leading comment block of a text input.
+  std::string head(65536, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));
   if (head.empty())

@@ -55,6 +55,15 @@ TEST_F(InputKindTest, MlirIsDetectedWhateverTheExtension) {
   EXPECT_EQ(detected.kind, mgc::InputKind::MlirText);
 }
 
+TEST_F(InputKindTest, LongLeadingCommentsDoNotHideTheKind) {
+  std::string comments;
+  while (comments.size() < 8192)
+    comments += "// a long explanation of the model that follows\n";
+  auto detected = mgc::detectInputKind(write("long.mlir", comments + "module {}\n"));
+  ASSERT_TRUE(detected.ok) << detected.error;
+  EXPECT_EQ(detected.kind, mgc::InputKind::MlirText);
+}
+
 TEST_F(InputKindTest, TomlDescriptionWithLeadingComment) {
   auto detected = mgc::detectInputKind(
       write("jamba.mlir", "# Jamba-style hybrid\n[model]\nname = \"x\"\n"));
