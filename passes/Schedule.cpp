@@ -8,6 +8,7 @@
 // `parallel` index):
 //   matrix product (linear, logits, expert, route)  [rows, output columns]
 //   attention                                       [heads, queries]
+//     (the heads tile is one GQA group: query heads sharing a KV head)
 //   scan                                            [heads, channels]
 //   everything else (row-wise)                      [rows, features]
 //
@@ -106,10 +107,16 @@ ScheduleAttr chooseSchedule(KernelOp kernel, Phase phase, TargetAttr target) {
                             vector);
     return ScheduleAttr::get(ctx, phase, {1, block}, vector, 1, {1}, cores);
   }
-  case KernelKind::attention:
-    // Heads are independent; queries of one head share the cached keys.
-    return ScheduleAttr::get(ctx, phase, {1, decode ? 1 : 32}, vector, 1, {0},
-                             cores);
+  case KernelKind::attention: {
+    // Heads are independent; the query heads of one GQA group share the
+    // cached keys and values, so they are computed together.
+    int64_t group = 1;
+    kernel.walk([&](AttentionOp op) {
+      group = int64_t(op.getNumHeads()) / int64_t(op.getNumKvHeads());
+    });
+    return ScheduleAttr::get(ctx, phase, {group, decode ? 1 : 32}, vector, 1,
+                             {0}, cores);
+  }
   case KernelKind::scan:
     // Time is sequential; heads and channels are not.
     return ScheduleAttr::get(ctx, phase, {1, vector}, vector, 1, {0}, cores);

@@ -59,4 +59,16 @@ func.func @decode(%x: tensor<1x64xf32>, %w: tensor<256x64xf32>, %h: tensor<1x2x1
   return %z : tensor<1x256xf32>
 }
 
+// CHECK-LABEL: func.func @attention
+func.func @attention(%q: tensor<?x64xf32>, %kv: tensor<?x32xf32>) -> tensor<?x64xf32> {
+  // The heads tile is one GQA group: 4 query heads share each of 2 KV heads.
+  // CHECK: mgc.kernel "prefill.attention" {{.*}} attributes {schedule = #mgc.schedule<prefill, tiles = [2, 32], vector = 16, unroll = 1, parallel = [0], threads = 2>}
+  %o = mgc.kernel "prefill.attention" ins(%q, %kv : tensor<?x64xf32>, tensor<?x32xf32>) -> tensor<?x64xf32> {
+  ^bb0(%a: tensor<?x64xf32>, %b: tensor<?x32xf32>):
+    %r = mgc.attention causal %a, %b, %b {num_heads = 4, num_kv_heads = 2, head_dim = 16} : (tensor<?x64xf32>, tensor<?x32xf32>, tensor<?x32xf32>) -> tensor<?x64xf32>
+    mgc.yield %r : tensor<?x64xf32>
+  }
+  return %o : tensor<?x64xf32>
+}
+
 }
