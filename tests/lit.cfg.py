@@ -11,7 +11,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mgc_obj_root, "tests")
-config.excludes = ["Inputs", "unit", "CMakeLists.txt", "lit.cfg.py"]
+config.excludes = ["Inputs", "unit", "helpers", "CMakeLists.txt", "lit.cfg.py"]
 
 config.substitutions.append(("%mgc_src_root", config.mgc_src_root))
 
@@ -27,4 +27,10 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.mgc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["mgc-opt", "mgc"], tool_dirs)
+llvm_config.add_tool_substitutions(["mgc-opt", "mgc", "mgc-compare-logits"],
+                                   tool_dirs)
+
+# Compiled kernels are cached inside the build tree, shared by the tests and
+# never in the user's cache.
+config.environment["MGC_CACHE_DIR"] = os.path.join(config.mgc_obj_root,
+                                                   "kernel-cache")

@@ -58,19 +58,33 @@ bool writeAll(int fd, const void *data, size_t size) {
 
 } // namespace
 
-uint64_t mgc::modelChecksum(const uint8_t *data, uint64_t size) {
-  const uint64_t prime = 0x9E3779B97F4A7C15ull;
-  uint64_t h = 0xCBF29CE484222325ull ^ size;
-  uint64_t i = 0;
-  for (; i + 8 <= size; i += 8) {
+namespace {
+
+constexpr uint64_t kChecksumPrime = 0x9E3779B97F4A7C15ull;
+
+/// Folds the 8-byte words of `data` (size a multiple of 8) into `h`.
+uint64_t checksumWords(uint64_t h, const uint8_t *data, uint64_t size) {
+  for (uint64_t i = 0; i + 8 <= size; i += 8) {
     uint64_t word;
     std::memcpy(&word, data + i, 8);
-    h = (h ^ word) * prime;
+    h = (h ^ word) * kChecksumPrime;
     h ^= h >> 29;
   }
-  for (; i < size; ++i)
-    h = (h ^ data[i]) * prime;
+  return h;
+}
+
+/// Folds the last size % 8 bytes of `data` into `h` and finishes.
+uint64_t checksumTail(uint64_t h, const uint8_t *data, uint64_t size) {
+  for (uint64_t i = size / 8 * 8; i < size; ++i)
+    h = (h ^ data[i]) * kChecksumPrime;
   return h ^ (h >> 32);
+}
+
+} // namespace
+
+uint64_t mgc::modelChecksum(const uint8_t *data, uint64_t size) {
+  uint64_t h = checksumWords(0xCBF29CE484222325ull ^ size, data, size);
+  return checksumTail(h, data, size);
 }
 
 std::string mgc::writeModelFile(const std::string &path,
@@ -87,11 +101,17 @@ std::string mgc::writeModelFile(const std::string &path,
   std::memcpy(&body[0], plan.data(), plan.size());
   std::memcpy(&body[plan.size()], code.data(), code.size());
 
-  // The checksum covers everything after the header: body then weights.
-  std::string all = body;
-  all.append(weights.data(), weights.size());
-  uint64_t checksum =
-      modelChecksum(reinterpret_cast<const uint8_t *>(all.data()), all.size());
+  // The checksum covers everything after the header: body then weights,
+  // as one run of words (the body is a whole number of them), computed
+  // without copying the weights.
+  auto bytes = [](std::string_view s) {
+    return reinterpret_cast<const uint8_t *>(s.data());
+  };
+  uint64_t checksum = checksumWords(
+      0xCBF29CE484222325ull ^ (body.size() + weights.size()), bytes(body),
+      body.size());
+  checksum = checksumWords(checksum, bytes(weights), weights.size());
+  checksum = checksumTail(checksum, bytes(weights), weights.size());
 
   uint8_t header[kHeaderSize] = {};
   std::memcpy(header, kModelFileMagic, sizeof(kModelFileMagic));
@@ -108,8 +128,13 @@ std::string mgc::writeModelFile(const std::string &path,
   int fd = ::mkstemp(&temp[0]);
   if (fd < 0)
     return path + ": cannot create a temporary file: " + std::strerror(errno);
+  // mkstemp creates the file private (0600); a model is an ordinary output.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
   bool ok = writeAll(fd, header, sizeof(header)) &&
-            writeAll(fd, all.data(), all.size()) && ::fsync(fd) == 0;
+            writeAll(fd, body.data(), body.size()) &&
+            writeAll(fd, weights.data(), weights.size()) && ::fsync(fd) == 0;
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
     std::string message = path + ": write failed: " + std::strerror(errno);

@@ -1,6 +1,7 @@
 //===- CompileCommand.cpp - `mgc compile` -----------------------*- C++ -*-===//
 
 #include "tools/mgc/CompileCommand.h"
+#include "tools/mgc/EmitArtifact.h"
 
 #include "codegen/TargetDescription.h"
 #include "frontends/ModelInput.h"
@@ -19,21 +20,25 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 using namespace mlir;
 
 const char *mgc::compileUsage() {
   return "usage: mgc compile INPUT [-o OUT] [--target NAME] [-O0|-O2]\n"
-         "                   [--emit=mlir|scheduled-mlir] [--mlir-print-ir-after-all]\n"
-         "                   [--mlir-print-debuginfo]\n"
-         "                   [--dump-ir-dir DIR]\n"
+         "                   [--emit=mlir|scheduled-mlir|artifact]\n"
+         "                   [--mlir-print-ir-after-all] [--mlir-print-debuginfo]\n"
+         "                   [--dump-ir-dir DIR] [--tokenizer FILE]\n"
+         "                   [--random-weights[=SEED]]\n"
          "\n"
          "  INPUT                      a model description (TOML), a Hugging "
          "Face\n"
          "                             directory or config.json, or mgc IR "
          "(.mlir);\n"
          "                             the kind is detected from the content\n"
-         "  -o OUT                     output file (default: stdout)\n"
+         "  -o OUT                     output file (default: stdout); a name\n"
+         "                             ending in .mgc implies --emit=artifact\n"
          "  --target NAME              host (default), x86-64-avx2, "
          "x86-64-avx512, arm64\n"
          "  -O0 | -O2                  no optimization | the full pipeline "
@@ -41,6 +46,13 @@ const char *mgc::compileUsage() {
          "  --emit=mlir                print the model-level IR\n"
          "  --emit=scheduled-mlir      print the IR outlined into kernels, each\n"
          "                             with the schedule chosen for the target\n"
+         "  --emit=artifact            write the compiled model (kernels, plan,\n"
+         "                             weights) for `mgc run` to OUT\n"
+         "  --tokenizer FILE           embed a tokenizer in the model: a llama2.c\n"
+         "                             tokenizer.bin or a GGUF file's (a GGUF\n"
+         "                             input's own is embedded by default)\n"
+         "  --random-weights[=SEED]    synthesize deterministic weights instead of\n"
+         "                             reading a weight file\n"
          "  --mlir-print-ir-after-all  print the IR after every pass to "
          "stderr\n"
          "  --mlir-print-debuginfo     print each op's source location\n"
@@ -81,6 +93,7 @@ bool isOption(const std::string &arg, const std::string &name) {
 
 bool mgc::parseCompileOptions(const std::vector<std::string> &args,
                               CompileOptions &options) {
+  bool emitGiven = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
     if (arg == "-o") {
@@ -97,10 +110,25 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
     } else if (isOption(arg, "--emit")) {
       if (!takeValue(args, i, "--emit", options.emit))
         return false;
-      if (options.emit != "mlir" && options.emit != "scheduled-mlir")
+      if (options.emit != "mlir" && options.emit != "scheduled-mlir" &&
+          options.emit != "artifact")
         return fail("--emit=" + options.emit +
                     " is not available in this build; it accepts "
-                    "--emit=mlir and --emit=scheduled-mlir");
+                    "--emit=mlir, --emit=scheduled-mlir and --emit=artifact");
+      emitGiven = true;
+    } else if (isOption(arg, "--tokenizer")) {
+      if (!takeValue(args, i, "--tokenizer", options.tokenizer))
+        return false;
+    } else if (arg == "--random-weights") {
+      options.randomWeights = true;
+    } else if (arg.rfind("--random-weights=", 0) == 0) {
+      std::string seed = arg.substr(strlen("--random-weights="));
+      char *end = nullptr;
+      options.seed = std::strtoull(seed.c_str(), &end, 10);
+      if (seed.empty() || *end != '\0')
+        return fail("--random-weights=SEED needs a non-negative integer, got '" +
+                    seed + "'");
+      options.randomWeights = true;
     } else if (isOption(arg, "--dump-ir-dir")) {
       if (!takeValue(args, i, "--dump-ir-dir", options.dumpIrDir))
         return false;
@@ -123,6 +151,17 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
   }
   if (options.input.empty())
     return fail(std::string("no input given\n") + compileUsage());
+  const std::string suffix = ".mgc";
+  if (!emitGiven && options.output.size() > suffix.size() &&
+      options.output.compare(options.output.size() - suffix.size(),
+                             suffix.size(), suffix) == 0)
+    options.emit = "artifact";
+  if (options.emit == "artifact" && options.output == "-")
+    return fail("--emit=artifact writes a compiled model file; name it with "
+                "-o FILE.mgc");
+  if (!options.tokenizer.empty() && options.emit != "artifact")
+    return fail("--tokenizer is embedded in a compiled model; it needs "
+                "--emit=artifact (or -o FILE.mgc)");
   return true;
 }
 
@@ -135,7 +174,7 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
   }
-  if (options.emit == "scheduled-mlir") {
+  if (options.emit == "scheduled-mlir" || options.emit == "artifact") {
     pm.addPass(mgc::createOutlineKernelsPass());
     pm.addPass(mgc::createSchedulePass());
   }
@@ -174,6 +213,8 @@ int mgc::runCompile(const CompileOptions &options) {
   }
   if (failed(pm.run(*module)))
     return 1;
+  if (options.emit == "artifact")
+    return emitArtifact(*module, options);
 
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -8,6 +8,7 @@
 #ifndef MGC_TOOLS_MGC_COMPILECOMMAND_H
 #define MGC_TOOLS_MGC_COMPILECOMMAND_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct CompileOptions {
   bool printIrAfterAll = false;
   bool printDebugInfo = false;  // print each op's source location
   std::string dumpIrDir;     // empty: no per-pass dumps
+  std::string tokenizer;     // tokenizer to embed (artifact): tokenizer.bin or GGUF
+  bool randomWeights = false; // synthesize weights instead of reading them
+  uint64_t seed = 0;          // --random-weights=SEED
 };
 
 /// Parses the arguments after `compile`. Returns false after printing a

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/mgc/InspectCommand.h"
+#include "tools/mgc/InspectModel.h"
 
 #include "analysis/ModelStats.h"
 #include "frontends/ModelInput.h"
@@ -189,6 +190,8 @@ static void printJson(llvm::raw_ostream &os, llvm::StringRef model,
 }
 
 int mgc::runInspect(const InspectOptions &options) {
+  if (isCompiledModel(options.input))
+    return inspectCompiledModel(options.input);
   DialectRegistry registry;
   registerDialects(registry);
   MLIRContext context(registry);

@@ -5,8 +5,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tools/mgc/BenchCommand.h"
 #include "tools/mgc/CompileCommand.h"
 #include "tools/mgc/InspectCommand.h"
+#include "tools/mgc/RunCommand.h"
 
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -21,8 +23,11 @@ static const char *kUsage =
     "  compile   lower a model to mgc IR and optimize it (mgc compile --help)\n"
     "  inspect   parameters, FLOPs and bytes per token, KV/state size vs context\n"
     "            (mgc inspect --help)\n"
+    "  run       generate with a compiled model (mgc run --help)\n"
+    "  bench     prefill and decode tokens/s of a compiled model\n"
+    "            (mgc bench --help)\n"
     "\n"
-    "run, bench and compare are not available in this build.\n";
+    "compare is not available in this build.\n";
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -58,7 +63,29 @@ int main(int argc, char **argv) {
       return 2;
     return mgc::runInspect(options);
   }
-  if (command == "run" || command == "bench" || command == "compare") {
+  if (command == "run") {
+    for (const std::string &arg : args)
+      if (arg == "--help" || arg == "-h") {
+        llvm::outs() << mgc::runUsage();
+        return 0;
+      }
+    mgc::RunOptions options;
+    if (!mgc::parseRunOptions(args, options))
+      return 2;
+    return mgc::runRun(options);
+  }
+  if (command == "bench") {
+    for (const std::string &arg : args)
+      if (arg == "--help" || arg == "-h") {
+        llvm::outs() << mgc::benchUsage();
+        return 0;
+      }
+    mgc::BenchOptions options;
+    if (!mgc::parseBenchOptions(args, options))
+      return 2;
+    return mgc::runBench(options);
+  }
+  if (command == "compare") {
     llvm::errs() << "mgc: error: 'mgc " << command
                  << "' is not available in this build\n";
     return 2;

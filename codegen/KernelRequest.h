@@ -1,0 +1,116 @@
+//===- KernelRequest.h - one kernel codegen is asked to compile -*- C++ -*-===//
+//
+// The plain-C++ hand-off between the two halves of codegen: the MLIR-facing
+// lowering (codegen/lowering, no Halide) describes each function the
+// compiled model needs as a KernelRequest, and the Halide-facing compiler
+// (KernelCompiler.h, no MLIR) turns each into an object file with the
+// generators of codegen/kernels. Every field is a plain value, so a request
+// can be printed, compared and hashed (`key`) for deduplication and caching.
+//
+// Shapes follow codegen/kernels/KernelSchedule.h: mgc order, dimension 0 may
+// be kDynamicTokens. All weights reach the kernels as f32 (the compiler
+// converts stored f16/bf16 weights when it writes the weights section).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_CODEGEN_KERNELREQUEST_H
+#define MGC_CODEGEN_KERNELREQUEST_H
+
+#include "codegen/kernels/KernelSchedule.h"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace mgc {
+
+/// A dimension whose extent is the call's token count.
+inline constexpr int64_t kDynamicTokens = -1;
+
+/// mgc.embed: (tokens i32 [T], table [vocab, hidden]) -> f32 [T, hidden].
+struct EmbedRequest {
+  int64_t vocab = 0, hidden = 0;
+  int64_t tokens = kDynamicTokens;
+};
+
+/// mgc.norm: (input, [weight], [bias]) -> result, see NormKernel.h.
+struct NormRequest {
+  bool layer = false;               // layer norm, else RMS norm
+  std::vector<int64_t> shape;       // [T, F] or [T, H, P]
+  std::vector<int64_t> weightShape; // empty: no weight
+  std::vector<int64_t> biasShape;   // empty: no bias
+  double eps = 1e-5;
+};
+
+/// mgc.linear / mgc.logits: (x [T, K], w, [bias [N]]) -> y [T, N]. Prefill
+/// (schedule.decode false) reads w as panels of `panel` columns, decode as
+/// row-major [N, K]; see LinearKernel.h.
+struct LinearRequest {
+  int64_t K = 0, N = 0;
+  bool hasBias = false;
+  int64_t panel = 0; // prefill: the panel width the weights are packed with
+};
+
+/// mgc.rope, or the RoPE run on q and k before attention:
+/// (input [T, features], position) -> [T, features]; see RopeKernel.h.
+/// The enums' values are those of RopeKernelSpec's.
+struct RopeRequest {
+  int64_t tokens = kDynamicTokens;
+  int64_t features = 0, headDim = 0, rotaryDim = 0;
+  int style = 0;   // RopeKernelSpec::Style
+  int scaling = 0; // RopeKernelSpec::Scaling
+  double theta = 10000, factor = 1;
+  int64_t originalContext = 0;
+  double lowFreqFactor = 1, highFreqFactor = 4, attentionFactor = 0;
+};
+
+/// mgc.activation and mgc.add / sub / mul: (lhs, [rhs]) -> result.
+struct ElementwiseRequest {
+  std::vector<int64_t> shape;    // lhs and result
+  int activation = -1;           // ElementwiseKernelSpec::Activation, or -1
+  int binary = -1;               // ElementwiseKernelSpec::Binary, or -1
+  std::vector<int64_t> rhsShape; // with a binary op
+};
+
+/// mgc.attention, split in two functions when it has a KV cache (see
+/// AttentionKernel.h): the cache append (k, v, position) -> (k_rows, v_rows)
+/// and the attention (q, k_cache, v_cache, position) -> result; without a
+/// cache one function (q, k, v) -> result.
+struct AttentionRequest {
+  bool append = false; // the cache-append half
+  bool causal = true;
+  int64_t tokens = kDynamicTokens;
+  int64_t numHeads = 0, numKvHeads = 0, headDim = 0, valueHeadDim = 0;
+  int64_t capacity = 0; // 0: no cache
+  int64_t window = 0;
+  double scale = 0, softCap = 0; // 0: default / none
+};
+
+using KernelParams =
+    std::variant<EmbedRequest, NormRequest, LinearRequest, RopeRequest,
+                 ElementwiseRequest, AttentionRequest>;
+
+/// One function of the compiled model.
+struct KernelRequest {
+  std::string symbol;      // C name of the function (`<symbol>_argv` too)
+  std::string name;        // the mgc.kernel it implements, for messages
+  KernelParams params;     // what to compute
+  KernelSchedule schedule; // how (with the explicit Halide target string)
+
+  /// Everything that determines the generated code, as text: two requests
+  /// with equal keys compile to the same function (symbol and name aside).
+  std::string key() const;
+};
+
+/// A C identifier derived from `key` ("mgc_" and 20 hex digits), so equal
+/// requests share one function and distinct ones (with overwhelming
+/// probability) do not.
+std::string kernelSymbolForKey(const std::string &key);
+
+/// 128-bit content hash of `text` as 32 hex digits.
+std::string contentHashHex(const std::string &text);
+
+} // namespace mgc
+
+#endif // MGC_CODEGEN_KERNELREQUEST_H

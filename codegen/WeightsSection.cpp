@@ -1,0 +1,137 @@
+//===- WeightsSection.cpp - the weights of a compiled model ---------------===//
+//
+// Implements buildWeightsSection: page-aligned f32 tensors, packed into
+// panels where the plan asks for them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/WeightsSection.h"
+
+#include "codegen/kernels/WeightPacking.h"
+#include "runtime/model/ModelFile.h"
+#include "weights/WeightFile.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+using namespace mgc;
+
+namespace {
+
+uint64_t splitmix64(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+uint64_t nameHash(const std::string &name) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : name)
+    h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+std::string shapeText(const std::vector<int64_t> &shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
+/// The weight's values in the model's shape, as f32.
+std::string sourceValues(const std::string &name,
+                         const std::vector<int64_t> &shape,
+                         const WeightSource &source, std::vector<float> &out) {
+  int64_t n = planElements(shape, 1);
+  out.resize(size_t(n));
+  if (source.random) {
+    for (int64_t i = 0; i < n; ++i)
+      out[size_t(i)] = randomWeight(name, shape, source.seed, i);
+    return {};
+  }
+  if (!source.file)
+    return "no weights for '" + name +
+           "': the input has no weight file (use --random-weights)";
+  std::string error;
+  const TensorInfo *tensor = source.file->get(name, error);
+  if (!tensor)
+    return error;
+  if (tensor->shape != shape)
+    return source.file->path() + ": weight '" + name + "' has shape " +
+           shapeText(tensor->shape) + ", the model needs " + shapeText(shape);
+  if (!WeightFile::copyAsF32(*tensor, out.data(), error))
+    return error;
+  return {};
+}
+
+} // namespace
+
+float mgc::randomWeight(const std::string &name,
+                        const std::vector<int64_t> &shape, uint64_t seed,
+                        int64_t index) {
+  uint64_t bits =
+      splitmix64(nameHash(name) ^ splitmix64(seed) ^
+                 splitmix64(uint64_t(index) * 0x632be59bd9b4e019ull));
+  // Uniform in (-1, 1) from the top 24 bits.
+  float u = (float(bits >> 40) + 0.5f) / float(1 << 24) * 2.0f - 1.0f;
+  if (shape.size() >= 2)
+    return u / std::sqrt(float(shape.back()));
+  if (name.find("norm") != std::string::npos)
+    return 1.0f;
+  return 0.02f * u;
+}
+
+std::string
+mgc::buildWeightsSection(Plan &plan,
+                         const std::vector<std::vector<int64_t>> &sourceShapes,
+                         const WeightSource &source, std::string &section) {
+  section.clear();
+  if (sourceShapes.size() != plan.weights.size())
+    return "internal error: weight shapes do not match the plan";
+  // By name, so a weight stored in two layouts (prefill panels, decode
+  // rows) is read or synthesized once.
+  std::vector<size_t> order(plan.weights.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return plan.weights[a].name < plan.weights[b].name;
+  });
+  // Lay the section out first, so it is allocated once.
+  uint64_t end = 0;
+  for (size_t i : order) {
+    PlanWeight &w = plan.weights[i];
+    w.offset =
+        (end + kWeightsAlignment - 1) / kWeightsAlignment * kWeightsAlignment;
+    w.bytes = 4 * uint64_t(planElements(w.shape, 1));
+    end = w.offset + w.bytes;
+  }
+  section.assign(size_t(end), '\0');
+
+  std::vector<float> values, packed;
+  const std::string *loaded = nullptr; // the name `values` holds
+  for (size_t i : order) {
+    const PlanWeight &w = plan.weights[i];
+    const std::vector<int64_t> &shape = sourceShapes[i];
+    if (!loaded || *loaded != w.name) {
+      if (std::string error = sourceValues(w.name, shape, source, values);
+          !error.empty())
+        return error;
+      loaded = &w.name;
+    }
+    const float *data = values.data();
+    uint64_t elements = values.size();
+    if (w.layout == WeightLayout::panels) {
+      int64_t N = shape[0], K = shape[1];
+      elements = uint64_t(packedPanelElements(N, K, w.panel));
+      packed.assign(size_t(elements), 0.0f);
+      packForPanels(values.data(), N, K, w.panel, packed.data());
+      data = packed.data();
+    }
+    if (4 * elements != w.bytes)
+      return "internal error: weight '" + w.name + "' size mismatch";
+    std::memcpy(&section[size_t(w.offset)], data, size_t(w.bytes));
+  }
+  return {};
+}

@@ -1,0 +1,48 @@
+//===- WeightsSection.h - the weights of a compiled model -------*- C++ -*-===//
+//
+// Writes the weights section of a compiled model: every weight of the plan,
+// as f32 in the layout its kernels read (row-major, or the column panels of
+// the prefill GEMM, WeightPacking.h), each starting on a page boundary so the
+// runtime can use the mapped file directly. Weights come from a weight file
+// (f32, f16 or bf16, converted) or are synthesized deterministically
+// (--random-weights). Plain C++: no MLIR, no Halide.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_CODEGEN_WEIGHTSSECTION_H
+#define MGC_CODEGEN_WEIGHTSSECTION_H
+
+#include "runtime/model/Plan.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mgc {
+
+class WeightFile;
+
+/// Where weight values come from: a weight file, or random values.
+struct WeightSource {
+  const WeightFile *file = nullptr; // used when not random
+  bool random = false;
+  uint64_t seed = 0; // random: the same seed gives the same weights
+};
+
+/// Synthesized value `index` of the weight called `name` with `shape`:
+/// uniform in (-s, s) with s = 1 / sqrt(last dimension) for matrices, 1 for
+/// norm weights (names containing "norm"), and 0.02 * uniform otherwise.
+float randomWeight(const std::string &name, const std::vector<int64_t> &shape,
+                   uint64_t seed, int64_t index);
+
+/// Fills `section` with plan.weights, setting each weight's offset and
+/// size. `sourceShapes[i]` is the shape the model gives weight i (before
+/// packing). Returns "" on success, else one message naming the weight.
+std::string
+buildWeightsSection(Plan &plan,
+                    const std::vector<std::vector<int64_t>> &sourceShapes,
+                    const WeightSource &source, std::string &section);
+
+} // namespace mgc
+
+#endif // MGC_CODEGEN_WEIGHTSSECTION_H

@@ -1,0 +1,738 @@
+//===- ModelLowering.cpp - scheduled mgc IR to a plan and kernels ---------===//
+//
+// This file implements lowerModel: one pass over each entry point's ops in
+// order, binding every SSA value to a plan tensor (or the position), turning
+// each mgc.kernel's body op into kernel requests and calls, and assigning
+// activations to arena slots by liveness.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/lowering/ModelLowering.h"
+
+#include "ir/MgcDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+
+using namespace mlir;
+
+namespace mgc {
+namespace {
+
+/// What an SSA value of an entry point stands for.
+struct Binding {
+  enum Kind { tensor, position, param } kind = tensor;
+  uint32_t index = 0; // into PlanEntry::tensors (kind tensor)
+  ParamOp paramOp;    // kind param: bound to a weight tensor per use
+};
+
+/// The arena slot allocator of one entry point: a freed slot is reused by
+/// the smallest-fitting later tensor (sizes in elements at T = 1).
+class SlotAllocator {
+public:
+  uint32_t allocate(int64_t elements) {
+    int best = -1;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (!slots[i].free)
+        continue;
+      bool fits = slots[i].elements >= elements;
+      if (best < 0)
+        best = int(i);
+      else if (fits && (slots[best].elements < elements ||
+                        slots[i].elements < slots[best].elements))
+        best = int(i); // the smallest slot that fits
+      else if (!fits && slots[best].elements < elements &&
+               slots[i].elements > slots[best].elements)
+        best = int(i); // none fits (yet): the largest, which then grows
+    }
+    if (best < 0) {
+      slots.push_back({elements, false});
+      return uint32_t(slots.size() - 1);
+    }
+    slots[best].free = false;
+    slots[best].elements = std::max(slots[best].elements, elements);
+    return uint32_t(best);
+  }
+  void release(uint32_t slot) { slots[slot].free = true; }
+  uint32_t count() const { return uint32_t(slots.size()); }
+
+private:
+  struct Slot {
+    int64_t elements;
+    bool free;
+  };
+  std::vector<Slot> slots;
+};
+
+std::vector<int64_t> planShape(RankedTensorType type) {
+  std::vector<int64_t> shape;
+  for (int64_t d : type.getShape())
+    shape.push_back(ShapedType::isDynamic(d) ? kTokensExtent : d);
+  return shape;
+}
+
+double toDouble(FloatAttr attr) { return attr.getValueAsDouble(); }
+
+class Lowering {
+public:
+  Lowering(ModuleOp module, LoweredModel &out) : module(module), out(out) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult lowerEntry(func::FuncOp func);
+  LogicalResult lowerKernel(KernelOp kernel);
+  LogicalResult lowerAttention(KernelOp kernel, AttentionOp op,
+                               const KernelSchedule &schedule);
+
+  // Values and tensors of the current entry point.
+  Binding *binding(Value value);
+  /// The tensor an operand of the kernel body op is bound to; a param is
+  /// bound as a plain-layout weight. Null after a diagnostic.
+  std::optional<uint32_t> input(Value inner, Operation *at);
+  std::optional<uint32_t> weight(Value inner, WeightLayout layout,
+                                 int64_t panel, Operation *at);
+  uint32_t activation(Value result);
+  uint32_t temporary(const std::vector<int64_t> &shape);
+  uint32_t addTensor(PlanTensor tensor);
+  /// The entry's tensor of state `name` (a per-sequence plan state).
+  std::optional<uint32_t> stateTensor(StringRef name, Operation *at);
+
+  /// Registers a function (deduplicated by content); returns its index.
+  uint32_t addKernel(KernelRequest request);
+  /// Appends a call of function `kernel` for the current mgc.kernel.
+  void call(uint32_t kernel, std::vector<PlanArg> args,
+            const std::string &suffix = "") {
+    entry->calls.push_back(
+        {kernel, currentKernel.getName().str() + suffix, std::move(args)});
+  }
+  static PlanArg arg(uint32_t tensor) { return {ArgKind::tensor, tensor}; }
+  static PlanArg positionArg() { return {ArgKind::position, 0}; }
+
+  ModuleOp module;
+  LoweredModel &out;
+  std::map<std::string, uint32_t> kernelByKey;
+  std::map<std::string, uint32_t> weightByKey; // name + layout
+  std::map<std::string, uint32_t> stateByName;
+
+  // The entry point being lowered.
+  PlanEntry *entry = nullptr;
+  KernelOp currentKernel;
+  llvm::DenseMap<Value, Binding> values;
+  std::map<uint32_t, uint32_t> entryTensorOfWeight, entryTensorOfState;
+  SlotAllocator slots;
+};
+
+//===----------------------------------------------------------------------===//
+// Tensors
+//===----------------------------------------------------------------------===//
+
+uint32_t Lowering::addTensor(PlanTensor tensor) {
+  entry->tensors.push_back(std::move(tensor));
+  return uint32_t(entry->tensors.size() - 1);
+}
+
+Binding *Lowering::binding(Value value) {
+  auto it = values.find(value);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+uint32_t Lowering::activation(Value result) {
+  auto type = cast<RankedTensorType>(result.getType());
+  uint32_t index = temporary(planShape(type));
+  values[result] = Binding{Binding::tensor, index, {}};
+  return index;
+}
+
+uint32_t Lowering::temporary(const std::vector<int64_t> &shape) {
+  PlanTensor t;
+  t.kind = TensorKind::activation;
+  t.type = PlanType::f32;
+  t.shape = shape;
+  t.ref = slots.allocate(planElements(shape, 1));
+  return addTensor(std::move(t));
+}
+
+std::optional<uint32_t> Lowering::stateTensor(StringRef name, Operation *at) {
+  auto state = dyn_cast_or_null<StateOp>(SymbolTable::lookupSymbolIn(
+      module, StringAttr::get(module.getContext(), name)));
+  if (!state) {
+    at->emitError() << "no mgc.state named '" << name << "'";
+    return std::nullopt;
+  }
+  auto it = stateByName.find(name.str());
+  uint32_t index;
+  if (it != stateByName.end()) {
+    index = it->second;
+  } else {
+    PlanState s;
+    s.name = name.str();
+    s.shape = planShape(cast<RankedTensorType>(state.getType()));
+    out.plan.states.push_back(s);
+    index = uint32_t(out.plan.states.size() - 1);
+    stateByName[s.name] = index;
+    if (state.getKind() == StateKind::kv_cache && s.shape.size() == 3)
+      out.plan.context = out.plan.context == 0
+                             ? s.shape[1]
+                             : std::min(out.plan.context, s.shape[1]);
+  }
+  auto [pos, inserted] = entryTensorOfState.try_emplace(index, 0);
+  if (inserted) {
+    PlanTensor t;
+    t.kind = TensorKind::state;
+    t.shape = out.plan.states[index].shape;
+    t.ref = index;
+    pos->second = addTensor(std::move(t));
+  }
+  return pos->second;
+}
+
+/// The kernel input an operand of the body op comes from.
+static Value outerValue(KernelOp kernel, Value inner) {
+  auto arg = dyn_cast<BlockArgument>(inner);
+  if (!arg || arg.getOwner() != &kernel.getBody().front())
+    return {};
+  return kernel.getInputs()[arg.getArgNumber()];
+}
+
+std::optional<uint32_t> Lowering::input(Value inner, Operation *at) {
+  Value outer = outerValue(currentKernel, inner);
+  Binding *b = outer ? binding(outer) : nullptr;
+  if (b && b->kind == Binding::param)
+    return weight(inner, WeightLayout::plain, 0, at);
+  if (!b || b->kind != Binding::tensor) {
+    at->emitError() << "codegen cannot bind this operand (a constant or "
+                       "position where a tensor is expected)";
+    return std::nullopt;
+  }
+  return b->index;
+}
+
+std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
+                                         int64_t panel, Operation *at) {
+  Value outer = outerValue(currentKernel, inner);
+  Binding *b = outer ? binding(outer) : nullptr;
+  if (!b || b->kind != Binding::param) {
+    at->emitError() << "codegen needs a weight (mgc.param) for this operand";
+    return std::nullopt;
+  }
+  auto type = cast<RankedTensorType>(b->paramOp.getType());
+  std::vector<int64_t> shape = planShape(type);
+  std::string name = b->paramOp.getName().str();
+  std::string key =
+      name + (layout == WeightLayout::panels ? "#panels" + std::to_string(panel)
+                                             : "#plain");
+  auto it = weightByKey.find(key);
+  uint32_t index;
+  if (it != weightByKey.end()) {
+    index = it->second;
+  } else {
+    PlanWeight w;
+    w.name = name;
+    w.layout = layout;
+    w.panel = layout == WeightLayout::panels ? panel : 0;
+    w.shape = shape;
+    if (layout == WeightLayout::panels) {
+      if (shape.size() != 2) {
+        at->emitError() << "codegen packs only [N, K] matrices into panels";
+        return std::nullopt;
+      }
+      w.shape = {(shape[0] + panel - 1) / panel, shape[1], panel};
+    }
+    out.plan.weights.push_back(w);
+    out.weightSourceShapes.push_back(shape);
+    index = uint32_t(out.plan.weights.size() - 1);
+    weightByKey[key] = index;
+  }
+  auto [pos, inserted] = entryTensorOfWeight.try_emplace(index, 0);
+  if (inserted) {
+    PlanTensor t;
+    t.kind = TensorKind::weight;
+    t.shape = out.plan.weights[index].shape;
+    t.ref = index;
+    pos->second = addTensor(std::move(t));
+  }
+  return pos->second;
+}
+
+uint32_t Lowering::addKernel(KernelRequest request) {
+  std::string key = request.key();
+  auto it = kernelByKey.find(key);
+  if (it != kernelByKey.end())
+    return it->second;
+  request.symbol = kernelSymbolForKey(key);
+  out.plan.kernels.push_back({request.symbol, request.name});
+  out.kernels.push_back(std::move(request));
+  uint32_t index = uint32_t(out.kernels.size() - 1);
+  kernelByKey[key] = index;
+  return index;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+/// The schedule of a row-wise helper kernel (RoPE before attention) in the
+/// phase of `base`, following mgc-schedule's row-wise rule.
+KernelSchedule rowwiseSchedule(const KernelSchedule &base) {
+  KernelSchedule s = base;
+  s.unroll = 1;
+  if (base.decode) {
+    s.tiles = {1, 4 * base.vectorWidth};
+    s.parallelDims = {};
+    s.threads = 1;
+  } else {
+    s.tiles = {8, 4 * base.vectorWidth};
+    s.parallelDims = {0};
+  }
+  return s;
+}
+
+LogicalResult Lowering::lowerKernel(KernelOp kernel) {
+  currentKernel = kernel;
+  auto scheduleAttr = kernel.getScheduleAttr();
+  if (!scheduleAttr)
+    return kernel.emitError()
+           << "kernel has no #mgc.schedule; run mgc-schedule before codegen";
+  KernelSchedule schedule;
+  schedule.decode = scheduleAttr.getPhase() == Phase::decode;
+  schedule.tiles.assign(scheduleAttr.getTiles().begin(),
+                        scheduleAttr.getTiles().end());
+  schedule.vectorWidth = scheduleAttr.getVectorWidth();
+  schedule.unroll = scheduleAttr.getUnroll();
+  schedule.parallelDims.assign(scheduleAttr.getParallelDims().begin(),
+                               scheduleAttr.getParallelDims().end());
+  schedule.threads = scheduleAttr.getThreads();
+  schedule.halideTarget = out.halideTarget;
+
+  // The one compute op of the body.
+  Operation *root = nullptr;
+  for (Operation &op : kernel.getBody().front()) {
+    if (isa<YieldOp>(op))
+      continue;
+    if (root || isa<ConstantOp>(op))
+      return kernel.emitError()
+             << "codegen supports kernels of exactly one op without "
+                "constants; this one holds more";
+    root = &op;
+  }
+  if (!root)
+    return kernel.emitError() << "kernel has no op";
+  if (!isa<EmbedOp, NormOp, LinearOp, LogitsOp, ActivationOp, AddOp, SubOp,
+           MulOp, RopeOp, AttentionOp>(root))
+    return root->emitError()
+           << "codegen does not support '" << root->getName().getStringRef()
+           << "' yet; supported: embed, norm, linear, logits, activation, "
+              "add, sub, mul, rope, attention";
+  for (Type type : root->getResultTypes()) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.getElementType().isF32())
+      return root->emitError() << "codegen supports f32 activations only";
+  }
+  std::string name = kernel.getName().str();
+  auto request = [&](KernelParams params, const KernelSchedule &s,
+                     const std::string &suffix = "") {
+    return addKernel({"", name + suffix, std::move(params), s});
+  };
+  auto resultShape = [&](unsigned i = 0) {
+    return planShape(cast<RankedTensorType>(root->getResult(i).getType()));
+  };
+  // Binds the kernel's results as activations, after its inputs are read
+  // (so a result never shares a slot with an input).
+  auto bindResult = [&]() { return activation(kernel.getResult(0)); };
+
+  if (auto op = dyn_cast<EmbedOp>(root)) {
+    auto tokens = input(op.getTokens(), op);
+    auto table = weight(op.getTable(), WeightLayout::plain, 0, op);
+    if (!tokens || !table)
+      return failure();
+    std::vector<int64_t> shape = resultShape();
+    EmbedRequest r;
+    r.vocab = entry->tensors[*table].shape[0];
+    r.hidden = shape[1];
+    r.tokens = shape[0];
+    uint32_t k = request(r, schedule);
+    call(k, {arg(*tokens), arg(*table), arg(bindResult())});
+    return success();
+  }
+  if (auto op = dyn_cast<NormOp>(root)) {
+    auto x = input(op.getInput(), op);
+    if (!x)
+      return failure();
+    NormRequest r;
+    r.layer = op.getKind() == NormKind::layer;
+    r.shape = resultShape();
+    r.eps = op.getEps().convertToDouble();
+    std::vector<PlanArg> args = {arg(*x)};
+    for (Value param : {op.getWeight(), op.getBias()}) {
+      if (!param)
+        continue;
+      auto w = input(param, op);
+      if (!w)
+        return failure();
+      (param == op.getWeight() ? r.weightShape : r.biasShape) =
+          entry->tensors[*w].shape;
+      args.push_back(arg(*w));
+    }
+    uint32_t k = request(r, schedule);
+    args.push_back(arg(bindResult()));
+    call(k, args);
+    return success();
+  }
+  if (isa<LinearOp, LogitsOp>(root)) {
+    Value x = root->getOperand(0), w = root->getOperand(1);
+    Value bias = isa<LinearOp>(root) ? cast<LinearOp>(root).getBias() : Value();
+    if (auto logits = dyn_cast<LogitsOp>(root); logits && logits.getSoftCap())
+      return root->emitError()
+             << "codegen does not support logits soft-capping yet";
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    if (xType.getRank() != 2 || wType.getRank() != 2)
+      return root->emitError()
+             << "codegen supports linear ops on [T, K] inputs only";
+    LinearRequest r;
+    r.N = wType.getShape()[0];
+    r.K = wType.getShape()[1];
+    r.hasBias = bool(bias);
+    if (!schedule.decode) {
+      if (schedule.tiles.size() != 2)
+        return kernel.emitError() << "linear schedule needs two tiles";
+      r.panel = schedule.tiles[1];
+    }
+    auto xt = input(x, root);
+    auto wt =
+        weight(w, schedule.decode ? WeightLayout::plain : WeightLayout::panels,
+               r.panel, root);
+    if (!xt || !wt)
+      return failure();
+    std::vector<PlanArg> args = {arg(*xt), arg(*wt)};
+    if (bias) {
+      auto bt = input(bias, root);
+      if (!bt)
+        return failure();
+      args.push_back(arg(*bt));
+    }
+    uint32_t k = request(r, schedule);
+    args.push_back(arg(bindResult()));
+    call(k, args);
+    return success();
+  }
+  if (auto op = dyn_cast<ActivationOp>(root)) {
+    auto x = input(op.getInput(), op);
+    if (!x)
+      return failure();
+    ElementwiseRequest r;
+    r.shape = resultShape();
+    r.activation = int(op.getKind());
+    uint32_t k = request(r, schedule);
+    call(k, {arg(*x), arg(bindResult())});
+    return success();
+  }
+  if (isa<AddOp, SubOp, MulOp>(root)) {
+    auto lhs = input(root->getOperand(0), root);
+    auto rhs = input(root->getOperand(1), root);
+    if (!lhs || !rhs)
+      return failure();
+    ElementwiseRequest r;
+    r.shape = resultShape();
+    if (entry->tensors[*lhs].shape != r.shape)
+      return root->emitError()
+             << "codegen needs the left operand in the result's shape";
+    r.binary = isa<AddOp>(root) ? 0 : isa<SubOp>(root) ? 1 : 2;
+    r.rhsShape = entry->tensors[*rhs].shape;
+    uint32_t k = request(r, schedule);
+    call(k, {arg(*lhs), arg(*rhs), arg(bindResult())});
+    return success();
+  }
+  if (auto op = dyn_cast<RopeOp>(root)) {
+    auto x = input(op.getInput(), op);
+    if (!x)
+      return failure();
+    Binding *pos = binding(outerValue(kernel, op.getPosition()));
+    if (!pos || pos->kind != Binding::position)
+      return op.emitError() << "codegen needs the entry point's position";
+    RopeAttr rope = op.getRope();
+    std::vector<int64_t> shape = resultShape();
+    if (shape.size() != 2)
+      return op.emitError() << "codegen supports RoPE on [T, features] only";
+    RopeRequest r;
+    r.tokens = shape[0];
+    r.features = shape[1];
+    r.headDim = int64_t(op.getHeadDim());
+    r.rotaryDim = rope.getRotaryDim();
+    r.style = int(rope.getStyle());
+    r.scaling = int(rope.getScaling());
+    r.theta = toDouble(rope.getTheta());
+    r.factor = toDouble(rope.getFactor());
+    r.originalContext = rope.getOriginalContext();
+    r.lowFreqFactor = toDouble(rope.getLowFreqFactor());
+    r.highFreqFactor = toDouble(rope.getHighFreqFactor());
+    r.attentionFactor = toDouble(rope.getAttentionFactor());
+    uint32_t k = request(r, schedule);
+    call(k, {arg(*x), positionArg(), arg(bindResult())});
+    return success();
+  }
+  return lowerAttention(kernel, cast<AttentionOp>(root), schedule);
+}
+
+LogicalResult Lowering::lowerAttention(KernelOp kernel, AttentionOp op,
+                                       const KernelSchedule &schedule) {
+  auto q = input(op.getQ(), op), k = input(op.getK(), op),
+       v = input(op.getV(), op);
+  if (!q || !k || !v)
+    return failure();
+  const bool cached = bool(op.getKCache());
+  if (cached || op.getRope()) {
+    Binding *pos = binding(outerValue(kernel, op.getPosition()));
+    if (op.getRope() && !cached)
+      return op.emitError() << "codegen supports rotary attention only with a "
+                               "KV cache (it needs a position)";
+    if (!pos || pos->kind != Binding::position)
+      return op.emitError() << "codegen needs the entry point's position";
+  }
+  std::vector<int64_t> qShape = entry->tensors[*q].shape,
+                       kShape = entry->tensors[*k].shape;
+  AttentionRequest r;
+  r.causal = op.getMask() == AttentionMask::causal;
+  r.tokens = qShape[0];
+  r.numHeads = int64_t(op.getNumHeads());
+  r.numKvHeads = int64_t(op.getNumKvHeads());
+  r.headDim = int64_t(op.getHeadDim());
+  r.valueHeadDim = op.getValueHeadDim();
+  r.window = op.getWindow() ? int64_t(*op.getWindow()) : 0;
+  r.scale = op.getScale() ? op.getScale()->convertToDouble() : 0.0;
+  r.softCap = op.getSoftCap() ? op.getSoftCap()->convertToDouble() : 0.0;
+  const std::string name = kernel.getName().str();
+
+  // RoPE on q and k first, into temporaries; k is cached rotated.
+  std::vector<uint32_t> temporaries;
+  if (std::optional<RopeAttr> rope = op.getRope()) {
+    KernelSchedule rowwise = rowwiseSchedule(schedule);
+    for (uint32_t *t : {&*q, &*k}) {
+      const std::vector<int64_t> shape = entry->tensors[*t].shape;
+      RopeRequest rr;
+      rr.tokens = shape[0];
+      rr.features = shape[1];
+      rr.headDim = r.headDim;
+      rr.rotaryDim = rope->getRotaryDim();
+      rr.style = int(rope->getStyle());
+      rr.scaling = int(rope->getScaling());
+      rr.theta = toDouble(rope->getTheta());
+      rr.factor = toDouble(rope->getFactor());
+      rr.originalContext = rope->getOriginalContext();
+      rr.lowFreqFactor = toDouble(rope->getLowFreqFactor());
+      rr.highFreqFactor = toDouble(rope->getHighFreqFactor());
+      rr.attentionFactor = toDouble(rope->getAttentionFactor());
+      uint32_t fn = addKernel(
+          {"", name + (t == &*q ? ".rope_q" : ".rope_k"), rr, rowwise});
+      uint32_t rotated = temporary(shape);
+      temporaries.push_back(rotated);
+      call(fn, {arg(*t), positionArg(), arg(rotated)},
+           t == &*q ? ".rope_q" : ".rope_k");
+      *t = rotated;
+    }
+  }
+
+  if (!cached) {
+    uint32_t fn = addKernel({"", name, r, schedule});
+    call(fn, {arg(*q), arg(*k), arg(*v), arg(activation(kernel.getResult(0)))});
+  } else {
+    // The caches must be states, updated in place: the kernel's cache
+    // results are the same state tensors. (Bindings are copied: adding
+    // values below may move the map's entries.)
+    Value kIn = outerValue(kernel, op.getKCache()),
+          vIn = outerValue(kernel, op.getVCache());
+    Binding *kb = kIn ? binding(kIn) : nullptr;
+    Binding *vb = vIn ? binding(vIn) : nullptr;
+    if (!kb || !vb || kb->kind != Binding::tensor ||
+        vb->kind != Binding::tensor ||
+        entry->tensors[kb->index].kind != TensorKind::state ||
+        entry->tensors[vb->index].kind != TensorKind::state)
+      return op.emitError()
+             << "codegen needs the KV caches to be mgc.state values";
+    const Binding kCache = *kb, vCache = *vb;
+    r.capacity = entry->tensors[kCache.index].shape[1];
+    AttentionRequest append = r;
+    append.append = true;
+    uint32_t appendFn = addKernel({"", name + ".append", append, schedule});
+    call(appendFn,
+         {arg(*k),
+          arg(*v),
+          positionArg(),
+          {ArgKind::stateRows, kCache.index},
+          {ArgKind::stateRows, vCache.index}},
+         ".append");
+    uint32_t fn = addKernel({"", name, r, schedule});
+    uint32_t result = activation(kernel.getResult(0));
+    call(fn, {arg(*q), arg(kCache.index), arg(vCache.index), positionArg(),
+              arg(result)});
+    auto yield = cast<YieldOp>(kernel.getBody().front().getTerminator());
+    if (kernel.getNumResults() != 3 ||
+        yield.getValues()[1] != op.getKCacheOut() ||
+        yield.getValues()[2] != op.getVCacheOut())
+      return kernel.emitError() << "codegen expects an attention kernel to "
+                                   "yield the result and both caches";
+    values[kernel.getResult(1)] = kCache;
+    values[kernel.getResult(2)] = vCache;
+  }
+  for (uint32_t t : temporaries)
+    slots.release(entry->tensors[t].ref);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::lowerEntry(func::FuncOp func) {
+  out.plan.entries.emplace_back();
+  entry = &out.plan.entries.back();
+  entry->name = func.getName().str();
+  values.clear();
+  entryTensorOfWeight.clear();
+  entryTensorOfState.clear();
+  slots = SlotAllocator();
+
+  // Arguments: the token ids and the position.
+  bool haveTokens = false;
+  for (BlockArgument a : func.getArguments()) {
+    if (isa<IndexType>(a.getType())) {
+      values[a] = Binding{Binding::position, 0, {}};
+      continue;
+    }
+    auto type = dyn_cast<RankedTensorType>(a.getType());
+    if (!type || type.getRank() != 1 || !type.getElementType().isInteger(32) ||
+        haveTokens)
+      return func.emitError() << "codegen expects entry points taking token "
+                                 "ids (tensor<?xi32>) and a position (index)";
+    haveTokens = true;
+    PlanTensor t;
+    t.kind = TensorKind::tokens;
+    t.type = PlanType::i32;
+    t.shape = planShape(type);
+    entry->tokens = t.shape[0];
+    entry->input = addTensor(std::move(t));
+    values[a] = Binding{Binding::tensor, entry->input, {}};
+  }
+  if (!haveTokens)
+    return func.emitError() << "entry point has no token ids argument";
+
+  // Last use of every value, by op index in the body.
+  Block &body = func.getBody().front();
+  llvm::DenseMap<Operation *, unsigned> index;
+  llvm::DenseMap<Value, unsigned> lastUse;
+  unsigned n = 0;
+  for (Operation &op : body) {
+    index[&op] = n;
+    for (Value operand : op.getOperands())
+      lastUse[operand] = n;
+    ++n;
+  }
+  auto releaseDead = [&](Operation &op) {
+    unsigned i = index[&op];
+    auto release = [&](Value v) {
+      Binding *b = binding(v);
+      auto it = lastUse.find(v);
+      if (!b || b->kind != Binding::tensor ||
+          (it != lastUse.end() && it->second > i))
+        return;
+      PlanTensor &t = entry->tensors[b->index];
+      if (t.kind == TensorKind::activation && b->index != entry->logits)
+        slots.release(t.ref);
+    };
+    for (Value v : op.getOperands())
+      if (lastUse[v] == i)
+        release(v);
+    for (Value v : op.getResults())
+      if (!lastUse.count(v))
+        release(v);
+  };
+
+  bool returned = false;
+  for (Operation &op : body) {
+    if (auto param = dyn_cast<ParamOp>(op)) {
+      values[param.getResult()] = Binding{Binding::param, 0, param};
+    } else if (auto read = dyn_cast<StateReadOp>(op)) {
+      std::optional<uint32_t> t = stateTensor(read.getState(), read);
+      if (!t)
+        return failure();
+      values[read.getResult()] = Binding{Binding::tensor, *t, {}};
+    } else if (auto write = dyn_cast<StateWriteOp>(op)) {
+      Binding *b = binding(write.getValue());
+      auto it = stateByName.find(write.getState().str());
+      if (!b || b->kind != Binding::tensor || it == stateByName.end() ||
+          entry->tensors[b->index].kind != TensorKind::state ||
+          entry->tensors[b->index].ref != it->second)
+        return write.emitError()
+               << "codegen supports state writes of the state's own updated "
+                  "value only (caches updated in place)";
+    } else if (auto kernel = dyn_cast<KernelOp>(op)) {
+      if (failed(lowerKernel(kernel)))
+        return failure();
+    } else if (auto ret = dyn_cast<func::ReturnOp>(op)) {
+      Binding *b =
+          ret.getNumOperands() == 1 ? binding(ret.getOperand(0)) : nullptr;
+      if (!b || b->kind != Binding::tensor ||
+          entry->tensors[b->index].kind != TensorKind::activation)
+        return ret.emitError() << "codegen expects an entry point to return "
+                                  "the logits of a kernel";
+      entry->logits = b->index;
+      const std::vector<int64_t> &shape = entry->tensors[b->index].shape;
+      if (shape.size() != 2)
+        return ret.emitError() << "logits must be [T, vocab]";
+      if (out.plan.vocab != 0 && out.plan.vocab != shape[1])
+        return ret.emitError() << "entry points disagree on the vocabulary";
+      out.plan.vocab = shape[1];
+      returned = true;
+    } else if (isa<ConstantOp>(op) && op.use_empty()) {
+      continue;
+    } else {
+      return op.emitError()
+             << "codegen does not support '" << op.getName().getStringRef()
+             << "' outside a kernel (run mgc-outline-kernels)";
+    }
+    releaseDead(op);
+  }
+  if (!returned)
+    return func.emitError() << "entry point returns nothing";
+  entry->slots = slots.count();
+  return success();
+}
+
+LogicalResult Lowering::run() {
+  auto target = dyn_cast_or_null<TargetAttr>(
+      module->getAttr(MgcDialect::kTargetAttrName));
+  if (!target)
+    return module.emitError()
+           << "codegen needs the module's '" << MgcDialect::kTargetAttrName
+           << "' attribute; run mgc-set-target first";
+  out.targetName = target.getIsa().str();
+  out.halideTarget = target.getHalide().str();
+  out.plan.model = module.getSymName() ? module.getSymName()->str() : "model";
+  // Entry points in a fixed order: prefill first.
+  std::vector<func::FuncOp> funcs;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal())
+      funcs.push_back(func);
+  std::stable_sort(
+      funcs.begin(), funcs.end(), [](func::FuncOp a, func::FuncOp b) {
+        return a.getName() == "prefill" && b.getName() != "prefill";
+      });
+  if (funcs.empty())
+    return module.emitError() << "the module has no entry points";
+  for (func::FuncOp func : funcs)
+    if (failed(lowerEntry(func)))
+      return failure();
+  return success();
+}
+
+} // namespace
+
+LogicalResult lowerModel(ModuleOp module, LoweredModel &out) {
+  out = LoweredModel();
+  return Lowering(module, out).run();
+}
+
+} // namespace mgc

@@ -1,0 +1,97 @@
+//===- Model.cpp - a compiled model, opened for execution -----------------===//
+
+#include "runtime/engine/Model.h"
+
+#include "runtime/engine/CpuSupport.h"
+
+#include "HalideRuntime.h"
+
+using namespace mgc;
+
+Status Model::open(const std::string &path, std::unique_ptr<Model> &out) {
+  out.reset();
+  std::unique_ptr<Model> model(new Model());
+  std::string error;
+  model->file_ = ModelFile::open(path, error);
+  if (!model->file_)
+    return Status::error(error.find("cannot open") != std::string::npos
+                             ? StatusCode::ioError
+                             : StatusCode::invalidModel,
+                         error);
+  const ModelFile &file = *model->file_;
+  if (std::string bad = checkCpuForTarget(file.target()); !bad.empty())
+    return Status::error(StatusCode::unsupportedCpu, path + ": " + bad);
+  if (!parsePlan(file.plan().data, file.plan().size, file.weights().size,
+                 model->plan_, error))
+    return Status::error(StatusCode::invalidModel, path + ": " + error);
+  if (Status s = KernelLibrary::load(file.code().data, file.code().size, path,
+                                     model->library_);
+      !s.ok())
+    return s;
+  for (const PlanKernel &k : model->plan_.kernels) {
+    KernelLibrary::ArgvFunction fn = model->library_->function(k.symbol);
+    if (!fn)
+      return Status::error(StatusCode::invalidModel,
+                           path + ": the code section lacks kernel '" +
+                               k.symbol + "' (" + k.name + ")");
+    model->kernels_.push_back(fn);
+  }
+  if (Status s = model->checkCalls(); !s.ok())
+    return Status::error(s.code, path + ": " + s.message);
+  out = std::move(model);
+  return Status::success();
+}
+
+Status Model::checkCalls() const {
+  for (const PlanEntry &entry : plan_.entries) {
+    for (size_t c = 0; c < entry.calls.size(); ++c) {
+      const PlanCall &call = entry.calls[c];
+      const PlanKernel &kernel = plan_.kernels[call.kernel];
+      auto bad = [&](const std::string &what) {
+        return Status::error(StatusCode::invalidModel,
+                             "invalid plan: " + entry.name + " call " +
+                                 std::to_string(c) + " ('" + call.name +
+                                 "'): " + what);
+      };
+      const halide_filter_metadata_t *meta = library_->metadata(kernel.symbol);
+      if (!meta)
+        return bad("the kernel has no metadata");
+      if (size_t(meta->num_arguments) != call.args.size())
+        return bad("it takes " + std::to_string(meta->num_arguments) +
+                   " arguments, the plan binds " +
+                   std::to_string(call.args.size()));
+      for (size_t a = 0; a < call.args.size(); ++a) {
+        const halide_filter_argument_t &param = meta->arguments[a];
+        const PlanArg &arg = call.args[a];
+        std::string which =
+            "argument " + std::to_string(a) + " ('" + param.name + "')";
+        if (arg.kind == ArgKind::position) {
+          if (param.kind != halide_argument_kind_input_scalar ||
+              param.type.code != halide_type_int || param.type.bits != 32)
+            return bad(which + " is not the int32 position");
+          continue;
+        }
+        const PlanTensor &t = entry.tensors[arg.tensor];
+        bool output = param.kind == halide_argument_kind_output_buffer;
+        if (param.kind == halide_argument_kind_input_scalar)
+          return bad(which + " is a scalar, the plan binds a tensor");
+        if (size_t(param.dimensions) != t.shape.size())
+          return bad(which + " has " + std::to_string(param.dimensions) +
+                     " dimensions, the plan's tensor " +
+                     std::to_string(t.shape.size()));
+        halide_type_code_t code =
+            t.type == PlanType::f32 ? halide_type_float : halide_type_int;
+        if (param.type.code != code || param.type.bits != 32 ||
+            param.type.lanes != 1)
+          return bad(which + " has another element type than the plan's");
+        bool writable =
+            arg.kind == ArgKind::stateRows || t.kind == TensorKind::activation;
+        if (output && !writable)
+          return bad(which + " is an output bound to a read-only tensor");
+        if (!output && arg.kind == ArgKind::stateRows)
+          return bad(which + " is an input, but KV-cache rows are written");
+      }
+    }
+  }
+  return Status::success();
+}

@@ -1,0 +1,248 @@
+//===- Session.cpp - one sequence being evaluated by a model --------------===//
+//
+// Implements eval: choose the entry point, size the arena for the call's
+// token count, then call each kernel of the plan with halide_buffer_t
+// descriptions of its tensors (weights in place in the mapped file, states,
+// arena slots, KV-cache row crops) and the position.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/engine/Session.h"
+
+#include "HalideRuntime.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+using namespace mgc;
+
+//===----------------------------------------------------------------------===//
+// AlignedBuffer
+//===----------------------------------------------------------------------===//
+
+AlignedBuffer::~AlignedBuffer() { std::free(data_); }
+
+AlignedBuffer::AlignedBuffer(AlignedBuffer &&other) noexcept
+    : data_(other.data_), size_(other.size_) {
+  other.data_ = nullptr;
+  other.size_ = 0;
+}
+
+AlignedBuffer &AlignedBuffer::operator=(AlignedBuffer &&other) noexcept {
+  std::swap(data_, other.data_);
+  std::swap(size_, other.size_);
+  return *this;
+}
+
+bool AlignedBuffer::reserve(uint64_t bytes) {
+  if (bytes <= size_ && data_)
+    return true;
+  void *p = nullptr;
+  if (::posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
+    return false;
+  std::free(data_);
+  data_ = static_cast<uint8_t *>(p);
+  size_ = bytes;
+  zero();
+  return true;
+}
+
+void AlignedBuffer::zero() {
+  if (data_)
+    std::memset(data_, 0, size_);
+}
+
+//===----------------------------------------------------------------------===//
+// Session
+//===----------------------------------------------------------------------===//
+
+Session::Session(std::shared_ptr<const Model> model, int64_t contextLimit)
+    : model_(std::move(model)) {
+  const Plan &plan = model_->plan();
+  context_ = plan.context;
+  if (contextLimit < 0 ||
+      (contextLimit > 0 && plan.context > 0 && contextLimit > plan.context)) {
+    status_ = Status::error(StatusCode::invalidArgument,
+                            "context " + std::to_string(contextLimit) +
+                                " exceeds the model's KV-cache capacity of " +
+                                std::to_string(plan.context) + " positions");
+    return;
+  }
+  if (contextLimit > 0)
+    context_ = contextLimit;
+  states_.resize(plan.states.size());
+  for (size_t i = 0; i < states_.size(); ++i)
+    if (!states_[i].reserve(4 *
+                            uint64_t(planElements(plan.states[i].shape, 1)))) {
+      status_ =
+          Status::error(StatusCode::outOfMemory,
+                        "cannot allocate state '" + plan.states[i].name + "'");
+      return;
+    }
+  entries_.resize(plan.entries.size());
+}
+
+void Session::enableProfiling(bool on) {
+  profile_.assign(on ? model_->plan().kernels.size() : 0, KernelTime());
+}
+
+void Session::reset() {
+  position_ = 0;
+  for (AlignedBuffer &s : states_)
+    s.zero();
+}
+
+Status Session::eval(const int32_t *tokens, int64_t count, float *logits,
+                     Path path) {
+  if (!status_.ok())
+    return status_;
+  const Plan &plan = model_->plan();
+  if (count < 1 || !tokens)
+    return Status::error(StatusCode::invalidArgument,
+                         "eval needs at least one token");
+  if (context_ > 0 && count > context_ - position_)
+    return Status::error(StatusCode::contextFull,
+                         "position " + std::to_string(position_) + " + " +
+                             std::to_string(count) +
+                             " tokens exceeds the context of " +
+                             std::to_string(context_) + " positions");
+  for (int64_t i = 0; i < count; ++i)
+    if (tokens[i] < 0 || tokens[i] >= plan.vocab)
+      return Status::error(StatusCode::invalidArgument,
+                           "token id " + std::to_string(tokens[i]) +
+                               " is outside the vocabulary [0, " +
+                               std::to_string(plan.vocab) + ")");
+  // Prefill takes any token count; decode exactly its own.
+  const PlanEntry *entry = nullptr;
+  size_t index = 0;
+  for (size_t i = 0; i < plan.entries.size(); ++i) {
+    const PlanEntry &e = plan.entries[i];
+    bool fits = e.tokens == kTokensExtent || e.tokens == count;
+    bool wanted = path == Path::automatic && count == 1 ? e.name == "decode"
+                                                        : e.name == "prefill";
+    if (fits && (wanted || !entry)) {
+      entry = &e;
+      index = i;
+      if (wanted)
+        break;
+    }
+  }
+  if (!entry)
+    return Status::error(StatusCode::invalidArgument,
+                         "the model has no entry point for " +
+                             std::to_string(count) + " tokens");
+  Status s = run(*entry, entries_[index], tokens, count, logits);
+  if (s.ok())
+    position_ += count;
+  return s;
+}
+
+namespace {
+
+/// A halide_buffer_t of a dense row-major tensor of mgc `shape` at `host`
+/// (dimension 0 of Halide is the innermost of mgc), with kTokensExtent read
+/// as `tokens`; `dims` must hold shape.size() entries.
+void describe(halide_buffer_t &b, halide_dimension_t *dims, void *host,
+              PlanType type, const std::vector<int64_t> &shape,
+              int64_t tokens) {
+  std::memset(&b, 0, sizeof(b));
+  b.host = static_cast<uint8_t *>(host);
+  b.type.code = type == PlanType::f32 ? halide_type_float : halide_type_int;
+  b.type.bits = 32;
+  b.type.lanes = 1;
+  b.dimensions = int32_t(shape.size());
+  b.dim = dims;
+  int64_t stride = 1;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    int64_t extent = shape[shape.size() - 1 - d];
+    if (extent == kTokensExtent)
+      extent = tokens;
+    dims[d] = halide_dimension_t();
+    dims[d].min = 0;
+    dims[d].extent = int32_t(extent);
+    dims[d].stride = int32_t(stride);
+    dims[d].flags = 0;
+    stride *= extent;
+  }
+}
+
+} // namespace
+
+Status Session::run(const PlanEntry &entry, EntryState &state,
+                    const int32_t *tokens, int64_t count, float *logits) {
+  const Plan &plan = model_->plan();
+  // Size the arena for `count` tokens.
+  std::vector<uint64_t> slotBytes(entry.slots, 0);
+  for (const PlanTensor &t : entry.tensors)
+    if (t.kind == TensorKind::activation)
+      slotBytes[t.ref] = std::max(slotBytes[t.ref],
+                                  4 * uint64_t(planElements(t.shape, count)));
+  state.slots.resize(entry.slots);
+  for (uint32_t s = 0; s < entry.slots; ++s)
+    if (!state.slots[s].reserve(slotBytes[s]))
+      return Status::error(StatusCode::outOfMemory,
+                           "cannot allocate " + std::to_string(slotBytes[s]) +
+                               " bytes of activations");
+
+  int32_t position = int32_t(position_);
+  auto hostOf = [&](const PlanTensor &t) -> void * {
+    switch (t.kind) {
+    case TensorKind::activation:
+      return state.slots[t.ref].data();
+    case TensorKind::weight:
+      return const_cast<uint8_t *>(model_->weight(t.ref));
+    case TensorKind::state:
+      return states_[t.ref].data();
+    case TensorKind::tokens:
+      return const_cast<int32_t *>(tokens);
+    }
+    return nullptr;
+  };
+
+  constexpr size_t kMaxRank = 8;
+  std::vector<halide_buffer_t> buffers;
+  std::vector<halide_dimension_t> dims;
+  std::vector<void *> argv;
+  for (const PlanCall &call : entry.calls) {
+    size_t n = call.args.size();
+    buffers.assign(n, halide_buffer_t());
+    dims.assign(n * kMaxRank, halide_dimension_t());
+    argv.assign(n, nullptr);
+    for (size_t a = 0; a < n; ++a) {
+      const PlanArg &arg = call.args[a];
+      if (arg.kind == ArgKind::position) {
+        argv[a] = &position;
+        continue;
+      }
+      const PlanTensor &t = entry.tensors[arg.tensor];
+      halide_dimension_t *d = &dims[a * kMaxRank];
+      describe(buffers[a], d, hostOf(t), t.type, t.shape, count);
+      if (arg.kind == ArgKind::stateRows) {
+        // Rows [position, position + T) of dimension 1 of [H, C, D].
+        buffers[a].host += 4 * uint64_t(position_) * uint64_t(d[0].extent);
+        d[1].min = position;
+        d[1].extent = int32_t(count);
+      }
+      argv[a] = &buffers[a];
+    }
+    auto start = std::chrono::steady_clock::now();
+    int rc = model_->kernel(call.kernel)(argv.data());
+    if (!profile_.empty()) {
+      KernelTime &time = profile_[call.kernel];
+      time.seconds += std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count();
+      ++time.calls;
+    }
+    if (rc != 0)
+      return Status::error(StatusCode::kernelFailed,
+                           "kernel '" + call.name +
+                               "' failed with Halide error " +
+                               std::to_string(rc));
+  }
+  if (logits)
+    std::memcpy(logits, state.slots[entry.tensors[entry.logits].ref].data(),
+                4 * uint64_t(count) * uint64_t(plan.vocab));
+  return Status::success();
+}

@@ -1,0 +1,101 @@
+//===- Session.h - one sequence being evaluated by a model ------*- C++ -*-===//
+//
+// A Session owns what one sequence needs besides the model: its states (KV
+// caches, zero at the start), the activation arena of each entry point
+// (sized for the token count of the call), and the position of the next
+// token. eval() runs a batch of tokens through the prefill entry point, or a
+// single token through decode, and returns their logits.
+//
+// Thread safety: a Session is used by one thread at a time; different
+// sessions of one model may run concurrently.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_RUNTIME_ENGINE_SESSION_H
+#define MGC_RUNTIME_ENGINE_SESSION_H
+
+#include "runtime/engine/Model.h"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace mgc {
+
+/// A 64-byte aligned, zero-initialized block of memory.
+class AlignedBuffer {
+public:
+  AlignedBuffer() = default;
+  ~AlignedBuffer();
+  AlignedBuffer(AlignedBuffer &&other) noexcept;
+  AlignedBuffer &operator=(AlignedBuffer &&other) noexcept;
+  /// Makes the block at least `bytes` long (contents are not kept).
+  bool reserve(uint64_t bytes);
+  void zero();
+  uint8_t *data() const { return data_; }
+  uint64_t size() const { return size_; }
+
+private:
+  uint8_t *data_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+class Session {
+public:
+  /// Which entry point eval uses.
+  enum class Path {
+    automatic, // decode for one token (when the model has it), else prefill
+    prefill,   // always prefill
+  };
+
+  /// `contextLimit` caps the positions below the model's context (0: the
+  /// model's own). Check status() before use.
+  explicit Session(std::shared_ptr<const Model> model,
+                   int64_t contextLimit = 0);
+
+  /// Failure to allocate the states, or a context limit beyond the model's.
+  const Status &status() const { return status_; }
+
+  /// Runs `count` tokens at positions position() .. position() + count - 1
+  /// and, when `logits` is not null, writes their logits [count][vocab].
+  /// On success the position advances by `count`.
+  Status eval(const int32_t *tokens, int64_t count, float *logits,
+              Path path = Path::automatic);
+
+  int64_t position() const { return position_; }
+  /// Positions this session can hold.
+  int64_t contextLength() const { return context_; }
+  /// Starts a new sequence: position 0, states zeroed.
+  void reset();
+  const Model &model() const { return *model_; }
+
+  /// Time spent in each kernel (by plan().kernels index) since profiling
+  /// was enabled; empty while it is off.
+  struct KernelTime {
+    double seconds = 0;
+    int64_t calls = 0;
+  };
+  void enableProfiling(bool on);
+  const std::vector<KernelTime> &profile() const { return profile_; }
+
+private:
+  /// Everything one entry point's calls need, for the current token count.
+  struct EntryState {
+    std::vector<AlignedBuffer> slots; // (slots) activation memory
+  };
+
+  Status run(const PlanEntry &entry, EntryState &state, const int32_t *tokens,
+             int64_t count, float *logits);
+
+  std::shared_ptr<const Model> model_;
+  Status status_;
+  int64_t context_ = 0;
+  int64_t position_ = 0;
+  std::vector<AlignedBuffer> states_; // (plan states) KV caches
+  std::vector<EntryState> entries_;   // (plan entries)
+  std::vector<KernelTime> profile_;   // (plan kernels) when profiling
+};
+
+} // namespace mgc
+
+#endif // MGC_RUNTIME_ENGINE_SESSION_H

@@ -1,0 +1,29 @@
+// `mgc inspect MODEL.mgc` prints a compiled model's execution and memory
+// plan: prefill reads GEMM weights packed in panels, decode reads them
+// row-major; activations share arena slots by lifetime; attention with RoPE
+// becomes rope, cache-append and attention calls on the per-sequence caches.
+
+// RUN: mgc compile %mgc_src_root/examples/llama.toml --random-weights -o %t.mgc
+// RUN: mgc inspect %t.mgc | FileCheck %s
+
+// CHECK: compiled model 'llama-tiny' for {{[a-z0-9-]+}}: vocabulary 512, context 256
+// CHECK: tokenizer: none
+// CHECK: states: 4, 131072 bytes per sequence
+// CHECK-NEXT: @layers.0.attn.k_cache [2, 256, 16]
+
+// CHECK: entry prefill (T tokens): 37 calls, 35 activations in 7 arena slots
+// CHECK: prefill.embed.tokens(tokens, @embed.tokens.weight, %s[[X:[0-9]+]][T, 64])
+// CHECK-NEXT: prefill.layers.0.mixer_norm(%s[[X]][T, 64], @layers.0.mixer_norm.weight, %s[[N:[0-9]+]][T, 64])
+// CHECK-NEXT: prefill.layers.0.attn.q(%s[[N]][T, 64], @layers.0.attn.q.weight(panels 64), %s[[Q:[0-9]+]][T, 64])  [[[QFN:mgc_[0-9a-f]+]]]
+// CHECK: prefill.layers.0.attention.rope_q(%s[[Q]][T, 64], position, %s{{[0-9]+}}[T, 64])
+// CHECK-NEXT: prefill.layers.0.attention.rope_k(
+// CHECK-NEXT: prefill.layers.0.attention.append({{.*}}, position, @layers.0.attn.k_cache[position:+T], @layers.0.attn.v_cache[position:+T])
+// CHECK-NEXT: prefill.layers.0.attention(%s{{[0-9]+}}[T, 64], @layers.0.attn.k_cache, @layers.0.attn.v_cache, position, %s{{[0-9]+}}[T, 64])
+// The o projection has q's shapes and schedule: the same compiled function.
+// CHECK-NEXT: prefill.layers.0.attn.o({{.*}}@layers.0.attn.o.weight(panels 64){{.*}}  [[[QFN]]]
+// CHECK: prefill.output({{.*}}, @output.weight(panels 64), %s[[L:[0-9]+]][T, 512])
+// CHECK-NEXT: -> logits %s[[L]][T, 512]
+
+// CHECK: entry decode (1 tokens)
+// CHECK: decode.layers.0.attn.q(%s{{[0-9]+}}[1, 64], @layers.0.attn.q.weight, %s{{[0-9]+}}[1, 64])
+// CHECK: -> logits %s{{[0-9]+}}[1, 512]

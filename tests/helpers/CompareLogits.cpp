@@ -1,0 +1,122 @@
+//===- CompareLogits.cpp - compare two float32 logit dumps ----------------===//
+//
+// `mgc-compare-logits ACTUAL EXPECTED --vocab V [--tol T] [--positions N]`
+// reads two float32 little-endian files of [positions][V] logits (the
+// format of `mgc run --dump-logits` and llama2.c's dumps) and checks, at
+// every position and token, |actual - expected| <= T * max(1, |expected|)
+// (default T = 1e-4: relative for logits of magnitude above 1, absolute
+// below). It prints the position count, the largest absolute error and the
+// largest error relative to its row's largest |expected|, and exits 1 when
+// the files differ in length (or hold fewer than N positions) or any value
+// is out of tolerance, naming the first such position and token.
+//
+//===----------------------------------------------------------------------===//
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+bool load(const char *path, std::vector<float> &out) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in)
+    return false;
+  std::streamsize size = in.tellg();
+  if (size % 4 != 0)
+    return false;
+  out.resize(size_t(size / 4));
+  in.seekg(0);
+  return bool(in.read(reinterpret_cast<char *>(out.data()), size));
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: mgc-compare-logits ACTUAL EXPECTED --vocab V "
+                       "[--tol T] [--positions N]\n");
+  return 2;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const char *files[2] = {nullptr, nullptr};
+  long vocab = 0, positions = -1;
+  double tol = 1e-4;
+  int nfiles = 0;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if ((arg == "--vocab" || arg == "--tol" || arg == "--positions") &&
+        i + 1 < argc) {
+      const char *value = argv[++i];
+      if (arg == "--vocab")
+        vocab = std::strtol(value, nullptr, 10);
+      else if (arg == "--tol")
+        tol = std::strtod(value, nullptr);
+      else
+        positions = std::strtol(value, nullptr, 10);
+    } else if (nfiles < 2 && arg[0] != '-') {
+      files[nfiles++] = argv[i];
+    } else {
+      return usage();
+    }
+  }
+  if (nfiles != 2 || vocab < 1 || !(tol > 0))
+    return usage();
+  std::vector<float> actual, expected;
+  for (int f = 0; f < 2; ++f)
+    if (!load(files[f], f ? expected : actual)) {
+      std::fprintf(stderr, "error: cannot read %s as float32 values\n",
+                   files[f]);
+      return 1;
+    }
+  if (actual.size() != expected.size() || actual.size() % size_t(vocab)) {
+    std::fprintf(stderr,
+                 "error: %s holds %zu values, %s %zu; expected equal "
+                 "multiples of the vocabulary (%ld)\n",
+                 files[0], actual.size(), files[1], expected.size(), vocab);
+    return 1;
+  }
+  long rows = long(actual.size() / size_t(vocab));
+  if (positions >= 0 && rows < positions) {
+    std::fprintf(stderr, "error: %ld positions, expected at least %ld\n", rows,
+                 positions);
+    return 1;
+  }
+  double maxAbs = 0, maxRowRel = 0;
+  long badRow = -1, badToken = -1;
+  for (long r = 0; r < rows; ++r) {
+    const float *a = &actual[size_t(r * vocab)],
+                *e = &expected[size_t(r * vocab)];
+    double scale = 0, rowAbs = 0;
+    for (long v = 0; v < vocab; ++v) {
+      double err = std::fabs(double(a[v]) - double(e[v]));
+      if (!(err <= tol * std::fmax(1.0, std::fabs(double(e[v])))) &&
+          badRow < 0) {
+        badRow = r;
+        badToken = v;
+      }
+      scale = std::fmax(scale, std::fabs(double(e[v])));
+      rowAbs = std::fmax(rowAbs, std::isnan(err) ? INFINITY : err);
+    }
+    maxAbs = std::fmax(maxAbs, rowAbs);
+    if (scale > 0)
+      maxRowRel = std::fmax(maxRowRel, rowAbs / scale);
+  }
+  std::printf("positions %ld, max abs error %.3g, max error relative to the "
+              "row's largest logit %.3g\n",
+              rows, maxAbs, maxRowRel);
+  if (badRow >= 0) {
+    std::fprintf(stderr,
+                 "error: position %ld token %ld: %.9g, expected %.9g "
+                 "(tolerance %g relative, at least %g absolute)\n",
+                 badRow, badToken,
+                 double(actual[size_t(badRow * vocab + badToken)]),
+                 double(expected[size_t(badRow * vocab + badToken)]), tol, tol);
+    return 1;
+  }
+  return 0;
+}
