@@ -9,10 +9,22 @@
 using namespace mgc;
 
 Status Model::open(const std::string &path, std::unique_ptr<Model> &out) {
+  return openImpl(path, 0, 0, /*whole=*/true, out);
+}
+
+Status Model::open(const std::string &path, uint64_t offset, uint64_t size,
+                   std::unique_ptr<Model> &out) {
+  return openImpl(path, offset, size, /*whole=*/false, out);
+}
+
+Status Model::openImpl(const std::string &path, uint64_t offset,
+                       uint64_t size, bool whole,
+                       std::unique_ptr<Model> &out) {
   out.reset();
   std::unique_ptr<Model> model(new Model());
   std::string error;
-  model->file_ = ModelFile::open(path, error);
+  model->file_ = whole ? ModelFile::open(path, error)
+                       : ModelFile::open(path, offset, size, error);
   if (!model->file_)
     return Status::error(error.find("cannot open") != std::string::npos
                              ? StatusCode::ioError

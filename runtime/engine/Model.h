@@ -34,6 +34,10 @@ class Model {
 public:
   /// Opens and checks `path`; on failure `out` stays null.
   static Status open(const std::string &path, std::unique_ptr<Model> &out);
+  /// Opens the model embedded in bytes [offset, offset + size) of `path`
+  /// (see ModelFile::open); on failure `out` stays null.
+  static Status open(const std::string &path, uint64_t offset, uint64_t size,
+                     std::unique_ptr<Model> &out);
 
   const Plan &plan() const { return plan_; }
   const ModelFile &file() const { return *file_; }
@@ -51,6 +55,9 @@ public:
 
 private:
   Model() = default;
+  static Status openImpl(const std::string &path, uint64_t offset,
+                         uint64_t size, bool whole,
+                         std::unique_ptr<Model> &out);
   Status checkCalls() const;
 
   std::unique_ptr<ModelFile> file_;

@@ -146,6 +146,19 @@ std::string mgc::writeModelFile(const std::string &path,
 
 std::unique_ptr<ModelFile> ModelFile::open(const std::string &path,
                                            std::string &error) {
+  return openRange(path, 0, 0, /*whole=*/true, error);
+}
+
+std::unique_ptr<ModelFile> ModelFile::open(const std::string &path,
+                                           uint64_t offset, uint64_t size,
+                                           std::string &error) {
+  return openRange(path, offset, size, /*whole=*/false, error);
+}
+
+std::unique_ptr<ModelFile> ModelFile::openRange(const std::string &path,
+                                                uint64_t offset,
+                                                uint64_t rangeSize, bool whole,
+                                                std::string &error) {
   auto fail = [&](const std::string &message) {
     error = path + ": " + message;
     return nullptr;
@@ -158,14 +171,33 @@ std::unique_ptr<ModelFile> ModelFile::open(const std::string &path,
     ::close(fd);
     return fail("not a regular file");
   }
-  uint64_t size = uint64_t(st.st_size);
+  uint64_t fileSize = uint64_t(st.st_size);
+  uint64_t size = whole ? fileSize : rangeSize;
+  if (!whole) {
+    // The model's weights must stay page-aligned in memory, so the model
+    // itself must start on a page boundary of the file.
+    if (offset % kWeightsAlignment != 0) {
+      ::close(fd);
+      return fail("the embedded model at offset " + std::to_string(offset) +
+                  " does not start on a " + std::to_string(kWeightsAlignment) +
+                  "-byte boundary");
+    }
+    if (offset > fileSize || rangeSize > fileSize - offset) {
+      ::close(fd);
+      return fail("truncated: the embedded model [" + std::to_string(offset) +
+                  ", +" + std::to_string(rangeSize) +
+                  ") does not lie inside the " + std::to_string(fileSize) +
+                  "-byte file");
+    }
+  }
   if (size < kHeaderSize) {
     ::close(fd);
     return fail("not an mgc compiled model: " + std::to_string(size) +
                 " bytes is smaller than the " + std::to_string(kHeaderSize) +
                 "-byte header");
   }
-  void *mapping = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  void *mapping =
+      ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, off_t(offset));
   ::close(fd);
   if (mapping == MAP_FAILED)
     return fail(std::string("cannot map: ") + std::strerror(errno));

@@ -59,6 +59,14 @@ public:
   /// one message naming the file and what is wrong.
   static std::unique_ptr<ModelFile> open(const std::string &path,
                                          std::string &error);
+  /// Maps and validates the model stored in bytes [offset, offset + size)
+  /// of `path` (a model embedded in a larger file, such as an executable
+  /// made by `mgc compile --emit=exe`). Only that range is mapped; `offset`
+  /// must be a multiple of kWeightsAlignment so the weights stay
+  /// page-aligned. The validation is the same as open(path)'s.
+  static std::unique_ptr<ModelFile> open(const std::string &path,
+                                         uint64_t offset, uint64_t size,
+                                         std::string &error);
   ~ModelFile();
   ModelFile(const ModelFile &) = delete;
   ModelFile &operator=(const ModelFile &) = delete;
@@ -71,6 +79,9 @@ public:
 
 private:
   ModelFile() = default;
+  static std::unique_ptr<ModelFile> openRange(const std::string &path,
+                                              uint64_t offset, uint64_t size,
+                                              bool whole, std::string &error);
 
   std::string path_;
   std::string target_;

@@ -43,7 +43,7 @@
 // RUN: not mgc compile %t.gguf 2>&1 | FileCheck %s --check-prefix=GGUF
 // GGUF: mgc compile: error: {{.*}}.gguf: at byte offset 8: the file ends inside the GGUF header (the file has 8 bytes)
 // RUN: not mgc compile %s --emit=asm 2>&1 | FileCheck %s --check-prefix=EMIT
-// EMIT: --emit=asm is not available in this build; it accepts --emit=mlir, --emit=scheduled-mlir and --emit=artifact
+// EMIT: --emit=asm is not available in this build; it accepts --emit=mlir, --emit=scheduled-mlir, --emit=artifact and --emit=exe
 
 // --emit=scheduled-mlir outlines kernels and schedules them for the target.
 // RUN: mgc compile %s --target x86-64-avx2 --emit=scheduled-mlir | FileCheck %s --check-prefix=SCHED

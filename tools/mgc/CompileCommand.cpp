@@ -27,7 +27,7 @@ using namespace mlir;
 
 const char *mgc::compileUsage() {
   return "usage: mgc compile INPUT [-o OUT] [--target NAME] [-O0|-O2]\n"
-         "                   [--emit=mlir|scheduled-mlir|artifact]\n"
+         "                   [--emit=mlir|scheduled-mlir|artifact|exe]\n"
          "                   [--mlir-print-ir-after-all] [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR] [--tokenizer FILE]\n"
          "                   [--random-weights[=SEED]]\n"
@@ -48,6 +48,9 @@ const char *mgc::compileUsage() {
          "                             with the schedule chosen for the target\n"
          "  --emit=artifact            write the compiled model (kernels, plan,\n"
          "                             weights) for `mgc run` to OUT\n"
+         "  --emit=exe                 write a standalone executable OUT that\n"
+         "                             runs the compiled model; it takes `mgc\n"
+         "                             run`'s options (./OUT --prompt TEXT -n N)\n"
          "  --tokenizer FILE           embed a tokenizer in the model: a llama2.c\n"
          "                             tokenizer.bin or a GGUF file's (a GGUF\n"
          "                             input's own is embedded by default)\n"
@@ -111,10 +114,11 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
       if (!takeValue(args, i, "--emit", options.emit))
         return false;
       if (options.emit != "mlir" && options.emit != "scheduled-mlir" &&
-          options.emit != "artifact")
+          options.emit != "artifact" && options.emit != "exe")
         return fail("--emit=" + options.emit +
                     " is not available in this build; it accepts "
-                    "--emit=mlir, --emit=scheduled-mlir and --emit=artifact");
+                    "--emit=mlir, --emit=scheduled-mlir, --emit=artifact and "
+                    "--emit=exe");
       emitGiven = true;
     } else if (isOption(arg, "--tokenizer")) {
       if (!takeValue(args, i, "--tokenizer", options.tokenizer))
@@ -159,9 +163,12 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
   if (options.emit == "artifact" && options.output == "-")
     return fail("--emit=artifact writes a compiled model file; name it with "
                 "-o FILE.mgc");
-  if (!options.tokenizer.empty() && options.emit != "artifact")
+  if (options.emit == "exe" && options.output == "-")
+    return fail("--emit=exe writes an executable; name it with -o PROG");
+  if (!options.tokenizer.empty() && options.emit != "artifact" &&
+      options.emit != "exe")
     return fail("--tokenizer is embedded in a compiled model; it needs "
-                "--emit=artifact (or -o FILE.mgc)");
+                "--emit=artifact (or -o FILE.mgc) or --emit=exe");
   return true;
 }
 
@@ -174,7 +181,8 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
   }
-  if (options.emit == "scheduled-mlir" || options.emit == "artifact") {
+  if (options.emit == "scheduled-mlir" || options.emit == "artifact" ||
+      options.emit == "exe") {
     pm.addPass(mgc::createOutlineKernelsPass());
     pm.addPass(mgc::createSchedulePass());
   }
@@ -213,7 +221,7 @@ int mgc::runCompile(const CompileOptions &options) {
   }
   if (failed(pm.run(*module)))
     return 1;
-  if (options.emit == "artifact")
+  if (options.emit == "artifact" || options.emit == "exe")
     return emitArtifact(*module, options);
 
   std::string text;

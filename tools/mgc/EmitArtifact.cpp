@@ -6,10 +6,20 @@
 #include "codegen/KernelCompiler.h"
 #include "codegen/lowering/ModelLowering.h"
 #include "frontends/InputKind.h"
+#include "runtime/model/ModelFile.h"
+#include "tools/mgc/ExeFormat.h"
 #include "weights/WeightFile.h"
 
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <memory>
 #include <thread>
@@ -49,6 +59,75 @@ std::unique_ptr<WeightFile> openInputWeights(const std::string &input,
   }
 }
 
+/// The launcher that --emit=exe copies: bin/mgc-exe-stub beside this mgc.
+std::string findExeStub(std::string &error) {
+  static int anchor;
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, &anchor);
+  llvm::SmallString<256> stub(llvm::sys::path::parent_path(self));
+  llvm::sys::path::append(stub, kExeStubName);
+  if (!llvm::sys::fs::can_execute(stub)) {
+    error = std::string("--emit=exe needs the launcher ") + kExeStubName +
+            " beside the mgc executable, but " + stub.str().str() +
+            " is missing or not executable; build it (ninja " + kExeStubName +
+            ") or reinstall mgc";
+    return {};
+  }
+  return stub.str().str();
+}
+
+/// Writes `output` atomically: the launcher `stub`, zero padding to a page
+/// boundary, the model file `model`, and the trailer; executable.
+std::string writeExe(const std::string &output, const std::string &stub,
+                     const std::string &model) {
+  auto stubBytes = llvm::MemoryBuffer::getFile(stub, /*IsText=*/false,
+                                               /*RequiresNullTerminator=*/false);
+  if (!stubBytes)
+    return stub + ": cannot read the launcher: " +
+           stubBytes.getError().message();
+  auto modelBytes = llvm::MemoryBuffer::getFile(
+      model, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!modelBytes)
+    return model + ": cannot read the compiled model: " +
+           modelBytes.getError().message();
+  uint64_t stubSize = (*stubBytes)->getBufferSize();
+  uint64_t offset =
+      (stubSize + kWeightsAlignment - 1) / kWeightsAlignment * kWeightsAlignment;
+  uint64_t modelSize = (*modelBytes)->getBufferSize();
+
+  llvm::SmallString<256> temp;
+  int fd = -1;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+          output + ".tmp-%%%%%%%%", fd, temp))
+    return output + ": cannot create a temporary file: " + ec.message();
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << (*stubBytes)->getBuffer();
+    os.write_zeros(unsigned(offset - stubSize));
+    os << (*modelBytes)->getBuffer();
+    os << encodeExeTrailer(offset, modelSize);
+    os.close();
+    if (os.has_error()) {
+      std::string message = output + ": write failed: " + os.error().message();
+      os.clear_error();
+      llvm::sys::fs::remove(temp);
+      return message;
+    }
+  }
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  if (::chmod(temp.c_str(), 0777 & ~mask) != 0) {
+    std::string message =
+        output + ": cannot make it executable: " + std::strerror(errno);
+    llvm::sys::fs::remove(temp);
+    return message;
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, output)) {
+    llvm::sys::fs::remove(temp);
+    return output + ": cannot move the output into place: " + ec.message();
+  }
+  return {};
+}
+
 } // namespace
 
 int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options) {
@@ -59,6 +138,15 @@ int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options) {
   std::unique_ptr<WeightFile> file;
   ArtifactOptions artifact;
   artifact.output = options.output;
+  // --emit=exe: the model goes to a temporary beside the output first.
+  std::string stub;
+  llvm::SmallString<256> modelTemp;
+  if (options.emit == "exe") {
+    std::string error;
+    stub = findExeStub(error);
+    if (stub.empty())
+      return fail(error);
+  }
   artifact.tokenizerPath = options.tokenizer;
   artifact.weights.random = options.randomWeights;
   artifact.weights.seed = options.seed;
@@ -71,7 +159,21 @@ int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options) {
   }
   artifact.cacheDir = defaultKernelCacheDir();
   artifact.jobs = int(std::max(1u, std::thread::hardware_concurrency()));
-  if (std::string error = writeArtifact(model, artifact); !error.empty())
+  if (options.emit == "exe") {
+    int fd = -1;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+            options.output + ".model-%%%%%%%%", fd, modelTemp))
+      return fail(options.output + ": cannot create a temporary file: " +
+                  ec.message());
+    ::close(fd);
+    artifact.output = modelTemp.str().str();
+  }
+  std::string error = writeArtifact(model, artifact);
+  if (error.empty() && options.emit == "exe")
+    error = writeExe(options.output, stub, artifact.output);
+  if (!modelTemp.empty())
+    llvm::sys::fs::remove(modelTemp);
+  if (!error.empty())
     return fail(error);
   return 0;
 }

@@ -29,14 +29,16 @@
 
 using namespace mgc;
 
-const char *mgc::runUsage() {
-  return "usage: mgc run MODEL [--prompt TEXT | --tokens 1,2,3] [-n N]\n"
-         "               [--temp T] [--top-k K] [--top-p P] [--seed S]\n"
-         "               [-t THREADS] [--ctx N] [--dump-logits FILE]\n"
-         "               [--tokenizer FILE] [--stats] [--profile]\n"
-         "\n"
-         "  MODEL              a compiled model (mgc compile ... -o "
-         "MODEL.mgc)\n"
+namespace {
+std::string &programName() {
+  static std::string name = "mgc run";
+  return name;
+}
+} // namespace
+
+void mgc::setRunProgramName(const std::string &name) { programName() = name; }
+
+static const char *const kRunOptionsHelp =
          "  --prompt TEXT      text to continue (needs a tokenizer)\n"
          "  --tokens 1,2,3     token ids to continue; prints generated ids\n"
          "  -n N               positions in all, prompt included (llama2.c's\n"
@@ -53,12 +55,38 @@ const char *mgc::runUsage() {
          "                     the tokenizer embedded in the model\n"
          "  --stats            print prefill and decode speed to stderr\n"
          "  --profile          print the time spent in each kernel to stderr\n";
+
+const char *mgc::runUsage() {
+  static const std::string text =
+      std::string(
+          "usage: mgc run MODEL [--prompt TEXT | --tokens 1,2,3] [-n N]\n"
+          "               [--temp T] [--top-k K] [--top-p P] [--seed S]\n"
+          "               [-t THREADS] [--ctx N] [--dump-logits FILE]\n"
+          "               [--tokenizer FILE] [--stats] [--profile]\n"
+          "\n"
+          "  MODEL              a compiled model (mgc compile ... -o "
+          "MODEL.mgc)\n") +
+      kRunOptionsHelp;
+  return text.c_str();
+}
+
+std::string mgc::embeddedRunUsage(const std::string &program) {
+  return "usage: " + program +
+         " [--prompt TEXT | --tokens 1,2,3] [-n N]\n"
+         "         [--temp T] [--top-k K] [--top-p P] [--seed S]\n"
+         "         [-t THREADS] [--ctx N] [--dump-logits FILE]\n"
+         "         [--tokenizer FILE] [--stats] [--profile]\n"
+         "\n"
+         "  (the compiled model is built into this program; made by\n"
+         "  mgc compile --emit=exe)\n" +
+         kRunOptionsHelp;
 }
 
 namespace {
 
 bool fail(const std::string &message) {
-  std::fprintf(stderr, "mgc run: error: %s\n", message.c_str());
+  std::fprintf(stderr, "%s: error: %s\n", programName().c_str(),
+               message.c_str());
   return false;
 }
 
@@ -249,7 +277,12 @@ bool mgc::parseRunOptions(const std::vector<std::string> &args,
     } else if (arg == "--profile") {
       options.profile = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
-      return fail("unknown option '" + arg + "'\n" + runUsage());
+      return fail("unknown option '" + arg + "'\n" +
+                  (options.embedded ? embeddedRunUsage(programName())
+                                    : std::string(runUsage())));
+    } else if (options.embedded) {
+      return fail("unexpected argument '" + arg +
+                  "': the model is built into this program");
     } else if (options.model.empty()) {
       options.model = arg;
     } else {
@@ -272,7 +305,11 @@ bool mgc::parseRunOptions(const std::vector<std::string> &args,
 
 int mgc::runRun(const RunOptions &options) {
   std::unique_ptr<Model> opened;
-  if (Status s = Model::open(options.model, opened); !s.ok())
+  if (Status s = options.embedded
+                     ? Model::open(options.model, options.modelOffset,
+                                   options.modelSize, opened)
+                     : Model::open(options.model, opened);
+      !s.ok())
     return failStatus(s.message);
   std::shared_ptr<Model> model = std::move(opened);
   const Plan &plan = model->plan();

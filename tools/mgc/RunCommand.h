@@ -17,6 +17,11 @@ namespace mgc {
 
 struct RunOptions {
   std::string model;  // the compiled model file
+  // A model embedded in `model` (an executable from --emit=exe): bytes
+  // [modelOffset, modelOffset + modelSize). Set before parseRunOptions, it
+  // also makes a MODEL argument an error.
+  bool embedded = false;
+  uint64_t modelOffset = 0, modelSize = 0;
   std::string prompt; // --prompt TEXT
   bool havePrompt = false;
   std::vector<int32_t> tokens; // --tokens 1,2,3
@@ -43,6 +48,12 @@ int runRun(const RunOptions &options);
 
 /// The usage text of `mgc run`.
 const char *runUsage();
+
+/// The usage text of an executable made by `mgc compile --emit=exe`.
+std::string embeddedRunUsage(const std::string &program);
+
+/// The prefix of error messages ("mgc run" unless changed).
+void setRunProgramName(const std::string &name);
 
 } // namespace mgc
 
