@@ -122,9 +122,24 @@ bool finalizeScan(const ModelSpec &spec, MixerSpec &mixer, Checker &c) {
       return c.fail(mixer.pos, where + "heads * head_dim must equal "
                                        "hidden_size");
     break;
+  case ScanMixerKind::h3: {
+    // H3's state per head is d x d by N / 2 (d = hidden / heads), and its
+    // lowering unrolls over d: keep heads small.
+    int64_t heads = s.heads > 0 ? s.heads : spec.hidden;
+    if (spec.hidden % heads != 0)
+      return c.fail(mixer.pos, where + "heads " + str(heads) +
+                                   " must divide hidden_size " +
+                                   str(spec.hidden));
+    if (spec.hidden / heads > 64)
+      return c.fail(mixer.pos, where + "h3 heads of " +
+                                   str(spec.hidden / heads) +
+                                   " channels exceed 64 (the state grows with "
+                                   "the square of the head size); use more "
+                                   "heads");
+    break;
+  }
   case ScanMixerKind::mamba1:
   case ScanMixerKind::s4:
-  case ScanMixerKind::h3:
     break;
   }
   return true;

@@ -8,6 +8,7 @@ packages=(
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   libhalide14-0-dev
   libgtest-dev libfmt-dev libtomlplusplus-dev
+  clang-14 libclang-rt-14-dev
   zlib1g-dev libzstd-dev
 )
 

@@ -11,7 +11,8 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.mgc_obj_root, "tests")
-config.excludes = ["Inputs", "unit", "helpers", "CMakeLists.txt", "lit.cfg.py"]
+config.excludes = ["Inputs", "unit", "helpers", "fuzz", "CMakeLists.txt",
+                   "lit.cfg.py"]
 
 config.substitutions.append(("%mgc_src_root", config.mgc_src_root))
 

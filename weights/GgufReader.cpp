@@ -22,6 +22,8 @@
 
 #include "weights/ReaderDetail.h"
 
+#include <cstdint>
+
 #include <algorithm>
 #include <cstring>
 
@@ -294,11 +296,16 @@ bool GgufParser::readTensorInfos(uint64_t count,
     t.storedType = type.name ? type.name
                              : "ggml type " + std::to_string(typeId) +
                                    " (unknown to mgc)";
-    uint64_t elements = 1;
+    // Every dimension and the product of the non-zero ones must fit int64,
+    // so a zero dimension cannot hide an absurd one.
+    uint64_t elements = 1, nonZero = 1;
     for (uint64_t n : ne)
-      if (!mulChecked(elements, n, elements))
+      if (n > uint64_t(INT64_MAX) || !mulChecked(elements, n, elements) ||
+          (n != 0 && !mulChecked(nonZero, n, nonZero)) ||
+          nonZero > uint64_t(INT64_MAX))
         return fail(start, "tensor '" + t.name +
-                               "' has more than 2^63 elements");
+                               "' has a dimension or element count beyond "
+                               "2^63");
     for (auto it = ne.rbegin(); it != ne.rend(); ++it)
       t.shape.push_back(int64_t(*it));
     if (type.blockSize > 0) {

@@ -94,6 +94,9 @@ std::string mgc::writeModelFile(const std::string &path,
   if (target.empty() || target.size() >= kTargetSize)
     return path + ": target name must have 1 to " +
            std::to_string(kTargetSize - 1) + " characters";
+  for (char c : target)
+    if (c < 0x21 || c > 0x7e)
+      return path + ": target name must be printable ASCII without spaces";
   uint64_t planOffset = kHeaderSize;
   uint64_t codeOffset = planOffset + plan.size();
   uint64_t weightsOffset = alignUp(codeOffset + code.size(), kWeightsAlignment);

@@ -118,4 +118,8 @@
 // RUN: not mgc compile %S/Inputs/bad/h3-odd-state.toml --target arm64 2>&1 | FileCheck %s --check-prefix=H3_STATE
 // H3_STATE: h3-odd-state.toml:7:1: error: h3 mixer: state_size must be even: the diagonal SSM has state_size / 2 modes, got 7
 // RUN: not mgc compile %S/Inputs/bad/h3-heads.toml --target arm64 2>&1 | FileCheck %s --check-prefix=H3_HEADS
-// H3_HEADS: h3-heads.toml:7:1: error: h3 mixer: heads 5 must divide hidden_size 32
+// H3_HEADS: h3-heads.toml:7:1: error: scan mixer 'ssm': heads 5 must divide hidden_size 32
+
+// H3's per-head state grows with the square of the head size.
+// RUN: not mgc compile %S/Inputs/bad/h3-huge-head.toml --target arm64 2>&1 | FileCheck %s --check-prefix=H3_HUGE
+// H3_HUGE: h3-huge-head.toml:6:1: error: scan mixer 'ssm': h3 heads of 256 channels exceed 64 (the state grows with the square of the head size); use more heads

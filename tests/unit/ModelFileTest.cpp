@@ -124,6 +124,8 @@ TEST_F(ModelFileTest, RefusesCorruption) {
 TEST_F(ModelFileTest, WriterRejectsBadTargets) {
   EXPECT_NE(writeModelFile(path, "", "", "", ""), "");
   EXPECT_NE(writeModelFile(path, std::string(40, 'x'), "", "", ""), "");
+  // A NUL would silently shorten the name read back.
+  EXPECT_NE(writeModelFile(path, std::string("x86\0evil", 8), "", "", ""), "");
 }
 
 } // namespace

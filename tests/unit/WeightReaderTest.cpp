@@ -1035,3 +1035,22 @@ TEST(WeightConversions, HalfAndBfloat16) {
 }
 
 } // namespace
+
+namespace {
+
+// Found by fuzzing: a zero dimension must not hide an absurd one (a negative
+// int64 shape, or an element count that overflows).
+TEST(WeightFileFuzzFindings, GgufDimensionsAfterAZero) {
+  for (const char *name : {"negative-dimension-after-zero.gguf",
+                           "numelements-overflow-after-zero.gguf"}) {
+    std::string path =
+        std::string(MGC_SOURCE_DIR) + "/tests/fuzz/crashes/gguf/" + name;
+    std::string error;
+    EXPECT_EQ(mgc::WeightFile::openGguf(path, error), nullptr) << name;
+    EXPECT_NE(error.find("has a dimension or element count beyond 2^63"),
+              std::string::npos)
+        << error;
+  }
+}
+
+} // namespace
