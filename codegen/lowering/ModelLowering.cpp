@@ -75,6 +75,26 @@ std::vector<int64_t> planShape(RankedTensorType type) {
 
 double toDouble(FloatAttr attr) { return attr.getValueAsDouble(); }
 
+/// The RoPE kernel request for [tokens, features] heads of `headDim`, one
+/// for mgc.rope and for the rotation mgc.attention's `rope` attribute asks.
+RopeRequest ropeRequest(RopeAttr rope, int64_t tokens, int64_t features,
+                        int64_t headDim) {
+  RopeRequest r;
+  r.tokens = tokens;
+  r.features = features;
+  r.headDim = headDim;
+  r.rotaryDim = rope.getRotaryDim();
+  r.style = int(rope.getStyle());
+  r.scaling = int(rope.getScaling());
+  r.theta = toDouble(rope.getTheta());
+  r.factor = toDouble(rope.getFactor());
+  r.originalContext = rope.getOriginalContext();
+  r.lowFreqFactor = toDouble(rope.getLowFreqFactor());
+  r.highFreqFactor = toDouble(rope.getHighFreqFactor());
+  r.attentionFactor = toDouble(rope.getAttentionFactor());
+  return r;
+}
+
 class Lowering {
 public:
   Lowering(ModuleOp module, LoweredModel &out) : module(module), out(out) {}
@@ -457,19 +477,8 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     std::vector<int64_t> shape = resultShape();
     if (shape.size() != 2)
       return op.emitError() << "codegen supports RoPE on [T, features] only";
-    RopeRequest r;
-    r.tokens = shape[0];
-    r.features = shape[1];
-    r.headDim = int64_t(op.getHeadDim());
-    r.rotaryDim = rope.getRotaryDim();
-    r.style = int(rope.getStyle());
-    r.scaling = int(rope.getScaling());
-    r.theta = toDouble(rope.getTheta());
-    r.factor = toDouble(rope.getFactor());
-    r.originalContext = rope.getOriginalContext();
-    r.lowFreqFactor = toDouble(rope.getLowFreqFactor());
-    r.highFreqFactor = toDouble(rope.getHighFreqFactor());
-    r.attentionFactor = toDouble(rope.getAttentionFactor());
+    RopeRequest r =
+        ropeRequest(rope, shape[0], shape[1], int64_t(op.getHeadDim()));
     uint32_t k = request(r, schedule);
     call(k, {arg(*x), positionArg(), arg(bindResult())});
     return success();
@@ -512,19 +521,7 @@ LogicalResult Lowering::lowerAttention(KernelOp kernel, AttentionOp op,
     KernelSchedule rowwise = rowwiseSchedule(schedule);
     for (uint32_t *t : {&*q, &*k}) {
       const std::vector<int64_t> shape = entry->tensors[*t].shape;
-      RopeRequest rr;
-      rr.tokens = shape[0];
-      rr.features = shape[1];
-      rr.headDim = r.headDim;
-      rr.rotaryDim = rope->getRotaryDim();
-      rr.style = int(rope->getStyle());
-      rr.scaling = int(rope->getScaling());
-      rr.theta = toDouble(rope->getTheta());
-      rr.factor = toDouble(rope->getFactor());
-      rr.originalContext = rope->getOriginalContext();
-      rr.lowFreqFactor = toDouble(rope->getLowFreqFactor());
-      rr.highFreqFactor = toDouble(rope->getHighFreqFactor());
-      rr.attentionFactor = toDouble(rope->getAttentionFactor());
+      RopeRequest rr = ropeRequest(*rope, shape[0], shape[1], r.headDim);
       uint32_t fn = addKernel(
           {"", name + (t == &*q ? ".rope_q" : ".rope_k"), rr, rowwise});
       uint32_t rotated = temporary(shape);
