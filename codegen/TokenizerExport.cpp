@@ -7,32 +7,18 @@
 
 #include "codegen/TokenizerExport.h"
 
+#include "weights/GgufValueTypes.h"
 #include "weights/WeightFile.h"
 
 #include <cstring>
 
 using namespace mgc;
+using namespace mgc::gguf;
 
 namespace {
 
-/// GGUF's value type codes.
-enum GgufType : uint32_t {
-  U8 = 0,
-  I8 = 1,
-  U16 = 2,
-  I16 = 3,
-  U32 = 4,
-  I32 = 5,
-  F32 = 6,
-  Bool = 7,
-  String = 8,
-  Array = 9,
-  U64 = 10,
-  I64 = 11,
-  F64 = 12,
-};
 
-GgufType ggufType(MetaValue::Type type) {
+ValueType ggufType(MetaValue::Type type) {
   switch (type) {
   case MetaValue::Type::U8:
     return U8;
@@ -64,29 +50,6 @@ GgufType ggufType(MetaValue::Type type) {
   return String;
 }
 
-/// Bytes of a fixed-size scalar type; 0 for strings and arrays.
-unsigned scalarSize(GgufType type) {
-  switch (type) {
-  case U8:
-  case I8:
-  case Bool:
-    return 1;
-  case U16:
-  case I16:
-    return 2;
-  case U32:
-  case I32:
-  case F32:
-    return 4;
-  case U64:
-  case I64:
-  case F64:
-    return 8;
-  default:
-    return 0;
-  }
-}
-
 class Writer {
 public:
   void bytes(const void *data, size_t n) {
@@ -101,7 +64,7 @@ public:
     out += s;
   }
   /// One scalar of `type` from an integer's bits or a real.
-  void scalar(GgufType type, uint64_t bits, double real) {
+  void scalar(ValueType type, uint64_t bits, double real) {
     if (type == F32) {
       float f = float(real);
       uint32_t b;
@@ -112,7 +75,7 @@ public:
       std::memcpy(&b, &real, 8);
       uint(b, 8);
     } else {
-      uint(bits, scalarSize(type));
+      uint(bits, scalarBytes(type));
     }
   }
   std::string out;
@@ -120,7 +83,7 @@ public:
 
 /// Writes `value`'s payload (after its type code); false when unsupported.
 bool writeValue(Writer &w, const MetaValue &value) {
-  GgufType type = ggufType(value.type);
+  ValueType type = ggufType(value.type);
   if (type == String) {
     w.string(value.text);
     return true;
@@ -129,7 +92,7 @@ bool writeValue(Writer &w, const MetaValue &value) {
     w.scalar(type, value.bits, value.real);
     return true;
   }
-  GgufType element = ggufType(value.elementType);
+  ValueType element = ggufType(value.elementType);
   uint64_t n = value.arrayLength();
   w.uint(element, 4);
   w.uint(n, 8);
@@ -138,7 +101,7 @@ bool writeValue(Writer &w, const MetaValue &value) {
       w.string(value.strings[i]);
     else if (element == F32 || element == F64)
       w.scalar(element, 0, value.reals[i]);
-    else if (scalarSize(element))
+    else if (scalarBytes(element))
       w.scalar(element, value.integers[i], 0);
     else
       return false; // nested arrays: no tokenizer key uses them

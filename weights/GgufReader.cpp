@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "weights/GgufValueTypes.h"
 #include "weights/ReaderDetail.h"
 
 #include <cstdint>
@@ -124,17 +125,6 @@ bool GgufParser::readString(std::string &out, const std::string &what) {
   return r_.readBytes(length, out);
 }
 
-/// The encoded size of one value of a fixed-size type; 0 for string/array.
-uint64_t scalarBytes(uint32_t type) {
-  switch (type) {
-  case 0: case 1: case 7: return 1; // u8, i8, bool
-  case 2: case 3: return 2;         // u16, i16
-  case 4: case 5: case 6: return 4; // u32, i32, f32
-  case 10: case 11: case 12: return 8; // u64, i64, f64
-  default: return 0;
-  }
-}
-
 MetaValue::Type metaType(uint32_t type) {
   using T = MetaValue::Type;
   static const T kTypes[] = {T::U8,  T::I8,   T::U16,    T::I16, T::U32,
@@ -167,11 +157,11 @@ bool GgufParser::readValue(uint32_t type, MetaValue &out,
     return fail(start - 4, what + " has value type " + std::to_string(type) +
                                "; GGUF value types are 0 to 12");
   out.type = metaType(type);
-  if (type == 8)
+  if (type == gguf::String)
     return readString(out.text, what);
   if (type == 9)
     return readArray(out, what, depth);
-  uint64_t bytes = scalarBytes(type);
+  uint64_t bytes = gguf::scalarBytes(type);
   if (bytes > r_.remaining())
     return truncated(start, what);
   uint8_t buf[8];
@@ -202,7 +192,9 @@ bool GgufParser::readArray(MetaValue &out, const std::string &what,
   // Every element takes at least this many bytes: refuse a count the rest
   // of the file cannot hold before reserving anything.
   uint64_t minBytes =
-      elementType == 8 ? 8 : elementType == 9 ? 12 : scalarBytes(elementType);
+      elementType == gguf::String  ? 8
+      : elementType == gguf::Array ? 12
+                                   : gguf::scalarBytes(elementType);
   uint64_t needed;
   if (!mulChecked(count, minBytes, needed) || needed > r_.remaining())
     return fail(start, what + " claims " + std::to_string(count) +

@@ -12,35 +12,15 @@
 
 #include "runtime/tokenizer/ByteReader.h"
 #include "runtime/tokenizer/Tokenizer.h"
+#include "weights/GgufValueTypes.h"
 
 #include <optional>
 
 using namespace mgc;
+using namespace mgc::gguf;
 
 namespace {
 
-/// GGUF value types (gguf_type).
-enum GgufType : uint32_t {
-  U8 = 0,
-  I8 = 1,
-  U16 = 2,
-  I16 = 3,
-  U32 = 4,
-  I32 = 5,
-  F32 = 6,
-  Bool = 7,
-  String = 8,
-  Array = 9,
-  U64 = 10,
-  I64 = 11,
-  F64 = 12,
-};
-
-/// Size in bytes of a scalar of `type`; 0 for string, array and unknown.
-uint64_t scalarSize(uint32_t type) {
-  static const uint64_t sizes[] = {1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8};
-  return type < sizeof(sizes) / sizeof(sizes[0]) ? sizes[type] : 0;
-}
 
 bool isInteger(uint32_t type) {
   return type <= I32 || type == U64 || type == I64;
@@ -146,7 +126,7 @@ bool GgufVocabReader::readUnsigned(uint32_t type, uint64_t &v,
   if (!isInteger(type))
     return wrongType(at - 4, key, type, "an integer");
   uint8_t b[8] = {};
-  uint64_t size = scalarSize(type);
+  uint64_t size = scalarBytes(type);
   if (!in.readBytes(b, size, key.c_str()))
     return false;
   v = 0;
@@ -182,7 +162,7 @@ bool GgufVocabReader::readArrayHeader(uint32_t type, uint32_t elemType,
 }
 
 bool GgufVocabReader::skipValue(uint32_t type, int depth) {
-  if (uint64_t size = scalarSize(type))
+  if (uint64_t size = scalarBytes(type))
     return in.skip(size, "metadata value");
   if (type == String) {
     uint64_t length;
@@ -201,7 +181,7 @@ bool GgufVocabReader::skipValue(uint32_t type, int depth) {
   if (!in.readU32(elemType, "array element type") ||
       !in.readU64(count, "array length"))
     return false;
-  uint64_t elemSize = scalarSize(elemType);
+  uint64_t elemSize = scalarBytes(elemType);
   if (elemSize)
     return count <= in.remaining() / elemSize
                ? in.skip(count * elemSize, "array elements")
