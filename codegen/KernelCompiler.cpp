@@ -11,6 +11,7 @@
 #include "codegen/kernels/AttentionKernel.h"
 #include "codegen/kernels/EmbedKernel.h"
 #include "codegen/kernels/LinearKernel.h"
+#include "codegen/kernels/MoeKernels.h"
 #include "codegen/kernels/NormKernel.h"
 #include "codegen/kernels/RopeKernel.h"
 
@@ -130,6 +131,30 @@ struct Generate {
       spec.binary = ElementwiseKernelSpec::Binary(r.binary);
     spec.rhsShape = r.rhsShape;
     return fromPipeline(buildElementwiseKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const RouteSelectRequest &r) {
+    RouteSelectKernelSpec spec;
+    spec.scoring = RouteSelectKernelSpec::Scoring(r.scoring);
+    spec.tokens = r.tokens;
+    spec.experts = r.experts;
+    spec.topK = r.topK;
+    spec.bias = r.bias;
+    spec.normalize = r.normalize;
+    spec.scale = r.scale;
+    spec.groups = r.groups;
+    spec.topkGroups = r.topkGroups;
+    return fromPipeline(buildRouteSelectKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const GatherRowsRequest &r) {
+    GatherRowsKernelSpec spec;
+    spec.features = r.features;
+    return fromPipeline(buildGatherRowsKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const CombineExpertsRequest &r) {
+    CombineExpertsKernelSpec spec;
+    spec.features = r.features;
+    spec.topK = r.topK;
+    return fromPipeline(buildCombineExpertsKernel(spec, schedule), error);
   }
   std::optional<BuiltKernel> operator()(const AttentionRequest &r) {
     AttentionKernelSpec spec;

@@ -90,6 +90,23 @@ struct ParamsKey {
         .add("binary", int64_t(r.binary))
         .add("rhs", r.rhsShape);
   }
+  void operator()(const RouteSelectRequest &r) {
+    k.add("route_select", int64_t(r.scoring))
+        .add("tokens", r.tokens)
+        .add("experts", r.experts)
+        .add("top_k", r.topK)
+        .add("bias", int64_t(r.bias))
+        .add("normalize", int64_t(r.normalize))
+        .add("scale", r.scale)
+        .add("groups", r.groups)
+        .add("topk_groups", r.topkGroups);
+  }
+  void operator()(const GatherRowsRequest &r) {
+    k.add("gather_rows", r.features);
+  }
+  void operator()(const CombineExpertsRequest &r) {
+    k.add("combine_experts", r.features).add("top_k", r.topK);
+  }
   void operator()(const AttentionRequest &r) {
     k.add("attention", int64_t(r.append))
         .add("causal", int64_t(r.causal))

@@ -87,9 +87,32 @@ struct AttentionRequest {
   double scale = 0, softCap = 0; // 0: default / none
 };
 
+/// mgc.route after the router projection: (scores [T, E], [bias [E]]) ->
+/// (indices i32 [T, k], weights [T, k]); see MoeKernels.h.
+struct RouteSelectRequest {
+  int scoring = 0; // RouteSelectKernelSpec::Scoring
+  int64_t tokens = kDynamicTokens;
+  int64_t experts = 0, topK = 0;
+  bool bias = false, normalize = false;
+  double scale = 1.0;
+  int64_t groups = 0, topkGroups = 0;
+};
+
+/// mgc.expert's row gather: (x [T, F], rows i32 [R]) -> [R, F].
+struct GatherRowsRequest {
+  int64_t features = 0;
+};
+
+/// mgc.expert's weighted sum of expert outputs: (ys [R, F], slots i32 [T, k],
+/// weights [T, k]) -> [T, F].
+struct CombineExpertsRequest {
+  int64_t features = 0, topK = 0;
+};
+
 using KernelParams =
     std::variant<EmbedRequest, NormRequest, LinearRequest, RopeRequest,
-                 ElementwiseRequest, AttentionRequest>;
+                 ElementwiseRequest, AttentionRequest, RouteSelectRequest,
+                 GatherRowsRequest, CombineExpertsRequest>;
 
 /// One function of the compiled model.
 struct KernelRequest {

@@ -123,10 +123,16 @@ mgc::buildWeightsSection(Plan &plan,
     const float *data = values.data();
     uint64_t elements = values.size();
     if (w.layout == WeightLayout::panels) {
-      int64_t N = shape[0], K = shape[1];
-      elements = uint64_t(packedPanelElements(N, K, w.panel));
+      // [..., N, K]: each trailing matrix (one per expert of a stacked
+      // expert weight) packed on its own.
+      const int64_t N = shape[shape.size() - 2], K = shape.back();
+      const int64_t matrices = planElements(shape, 1) / (N * K);
+      const int64_t matrixPacked = packedPanelElements(N, K, w.panel);
+      elements = uint64_t(matrices * matrixPacked);
       packed.assign(size_t(elements), 0.0f);
-      packForPanels(values.data(), N, K, w.panel, packed.data());
+      for (int64_t m = 0; m < matrices; ++m)
+        packForPanels(values.data() + m * N * K, N, K, w.panel,
+                      packed.data() + m * matrixPacked);
       data = packed.data();
     }
     if (4 * elements != w.bytes)

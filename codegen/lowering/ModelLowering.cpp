@@ -8,75 +8,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/lowering/ModelLowering.h"
-
-#include "ir/MgcDialect.h"
+#include "codegen/lowering/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "llvm/ADT/DenseMap.h"
-
-#include <map>
 
 using namespace mlir;
 
 namespace mgc {
-namespace {
+namespace lowering {
 
-/// What an SSA value of an entry point stands for.
-struct Binding {
-  enum Kind { tensor, position, param } kind = tensor;
-  uint32_t index = 0; // into PlanEntry::tensors (kind tensor)
-  ParamOp paramOp;    // kind param: bound to a weight tensor per use
-};
-
-/// The arena slot allocator of one entry point: a freed slot is reused by
-/// the smallest-fitting later tensor (sizes in elements at T = 1).
-class SlotAllocator {
-public:
-  uint32_t allocate(int64_t elements) {
-    int best = -1;
-    for (size_t i = 0; i < slots.size(); ++i) {
-      if (!slots[i].free)
-        continue;
-      bool fits = slots[i].elements >= elements;
-      if (best < 0)
-        best = int(i);
-      else if (fits && (slots[best].elements < elements ||
-                        slots[i].elements < slots[best].elements))
-        best = int(i); // the smallest slot that fits
-      else if (!fits && slots[best].elements < elements &&
-               slots[i].elements > slots[best].elements)
-        best = int(i); // none fits (yet): the largest, which then grows
-    }
-    if (best < 0) {
-      slots.push_back({elements, false});
-      return uint32_t(slots.size() - 1);
-    }
-    slots[best].free = false;
-    slots[best].elements = std::max(slots[best].elements, elements);
-    return uint32_t(best);
-  }
-  void release(uint32_t slot) { slots[slot].free = true; }
-  uint32_t count() const { return uint32_t(slots.size()); }
-
-private:
-  struct Slot {
-    int64_t elements;
-    bool free;
-  };
-  std::vector<Slot> slots;
-};
-
-std::vector<int64_t> planShape(RankedTensorType type) {
-  std::vector<int64_t> shape;
-  for (int64_t d : type.getShape())
-    shape.push_back(ShapedType::isDynamic(d) ? kTokensExtent : d);
-  return shape;
-}
-
-double toDouble(FloatAttr attr) { return attr.getValueAsDouble(); }
-
-/// The RoPE kernel request for [tokens, features] heads of `headDim`, one
-/// for mgc.rope and for the rotation mgc.attention's `rope` attribute asks.
 RopeRequest ropeRequest(RopeAttr rope, int64_t tokens, int64_t features,
                         int64_t headDim) {
   RopeRequest r;
@@ -95,56 +35,6 @@ RopeRequest ropeRequest(RopeAttr rope, int64_t tokens, int64_t features,
   return r;
 }
 
-class Lowering {
-public:
-  Lowering(ModuleOp module, LoweredModel &out) : module(module), out(out) {}
-
-  LogicalResult run();
-
-private:
-  LogicalResult lowerEntry(func::FuncOp func);
-  LogicalResult lowerKernel(KernelOp kernel);
-  LogicalResult lowerAttention(KernelOp kernel, AttentionOp op,
-                               const KernelSchedule &schedule);
-
-  // Values and tensors of the current entry point.
-  Binding *binding(Value value);
-  /// The tensor an operand of the kernel body op is bound to; a param is
-  /// bound as a plain-layout weight. Null after a diagnostic.
-  std::optional<uint32_t> input(Value inner, Operation *at);
-  std::optional<uint32_t> weight(Value inner, WeightLayout layout,
-                                 int64_t panel, Operation *at);
-  uint32_t activation(Value result);
-  uint32_t temporary(const std::vector<int64_t> &shape);
-  uint32_t addTensor(PlanTensor tensor);
-  /// The entry's tensor of state `name` (a per-sequence plan state).
-  std::optional<uint32_t> stateTensor(StringRef name, Operation *at);
-
-  /// Registers a function (deduplicated by content); returns its index.
-  uint32_t addKernel(KernelRequest request);
-  /// Appends a call of function `kernel` for the current mgc.kernel.
-  void call(uint32_t kernel, std::vector<PlanArg> args,
-            const std::string &suffix = "") {
-    entry->calls.push_back(
-        {kernel, currentKernel.getName().str() + suffix, std::move(args)});
-  }
-  static PlanArg arg(uint32_t tensor) { return {ArgKind::tensor, tensor}; }
-  static PlanArg positionArg() { return {ArgKind::position, 0}; }
-
-  ModuleOp module;
-  LoweredModel &out;
-  std::map<std::string, uint32_t> kernelByKey;
-  std::map<std::string, uint32_t> weightByKey; // name + layout
-  std::map<std::string, uint32_t> stateByName;
-
-  // The entry point being lowered.
-  PlanEntry *entry = nullptr;
-  KernelOp currentKernel;
-  llvm::DenseMap<Value, Binding> values;
-  std::map<uint32_t, uint32_t> entryTensorOfWeight, entryTensorOfState;
-  SlotAllocator slots;
-};
-
 //===----------------------------------------------------------------------===//
 // Tensors
 //===----------------------------------------------------------------------===//
@@ -161,15 +51,18 @@ Binding *Lowering::binding(Value value) {
 
 uint32_t Lowering::activation(Value result) {
   auto type = cast<RankedTensorType>(result.getType());
-  uint32_t index = temporary(planShape(type));
+  uint32_t index = temporary(planShape(type), type.getElementType().isF32()
+                                                  ? PlanType::f32
+                                                  : PlanType::i32);
   values[result] = Binding{Binding::tensor, index, {}};
   return index;
 }
 
-uint32_t Lowering::temporary(const std::vector<int64_t> &shape) {
+uint32_t Lowering::temporary(const std::vector<int64_t> &shape,
+                             PlanType type) {
   PlanTensor t;
   t.kind = TensorKind::activation;
-  t.type = PlanType::f32;
+  t.type = type;
   t.shape = shape;
   t.ref = slots.allocate(planElements(shape, 1));
   return addTensor(std::move(t));
@@ -209,8 +102,7 @@ std::optional<uint32_t> Lowering::stateTensor(StringRef name, Operation *at) {
   return pos->second;
 }
 
-/// The kernel input an operand of the body op comes from.
-static Value outerValue(KernelOp kernel, Value inner) {
+Value outerValue(KernelOp kernel, Value inner) {
   auto arg = dyn_cast<BlockArgument>(inner);
   if (!arg || arg.getOwner() != &kernel.getBody().front())
     return {};
@@ -255,11 +147,16 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
     w.panel = layout == WeightLayout::panels ? panel : 0;
     w.shape = shape;
     if (layout == WeightLayout::panels) {
-      if (shape.size() != 2) {
-        at->emitError() << "codegen packs only [N, K] matrices into panels";
+      // [..., N, K] -> [..., ceil(N / P), K, P]: every trailing matrix
+      // (each expert's, for stacked expert weights) packed on its own.
+      if (shape.size() < 2) {
+        at->emitError() << "codegen packs only matrices into panels";
         return std::nullopt;
       }
-      w.shape = {(shape[0] + panel - 1) / panel, shape[1], panel};
+      size_t rank = shape.size();
+      w.shape.assign(shape.begin(), shape.end() - 2);
+      w.shape.insert(w.shape.end(), {(shape[rank - 2] + panel - 1) / panel,
+                                     shape[rank - 1], panel});
     }
     out.plan.weights.push_back(w);
     out.weightSourceShapes.push_back(shape);
@@ -294,8 +191,6 @@ uint32_t Lowering::addKernel(KernelRequest request) {
 // Kernels
 //===----------------------------------------------------------------------===//
 
-/// The schedule of a row-wise helper kernel (RoPE before attention) in the
-/// phase of `base`, following mgc-schedule's row-wise rule.
 KernelSchedule rowwiseSchedule(const KernelSchedule &base) {
   KernelSchedule s = base;
   s.unroll = 1;
@@ -341,16 +236,24 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   if (!root)
     return kernel.emitError() << "kernel has no op";
   if (!isa<EmbedOp, NormOp, LinearOp, LogitsOp, ActivationOp, AddOp, SubOp,
-           MulOp, RopeOp, AttentionOp>(root))
+           MulOp, RopeOp, AttentionOp, RouteOp, ExpertOp>(root))
     return root->emitError()
            << "codegen does not support '" << root->getName().getStringRef()
            << "' yet; supported: embed, norm, linear, logits, activation, "
-              "add, sub, mul, rope, attention";
+              "add, sub, mul, rope, attention, route, expert";
   for (Type type : root->getResultTypes()) {
     auto tensor = dyn_cast<RankedTensorType>(type);
-    if (!tensor || !tensor.getElementType().isF32())
+    bool routeIndices = isa<RouteOp>(root) && tensor &&
+                        tensor == root->getResult(0).getType() &&
+                        tensor.getElementType().isInteger(32);
+    if (!tensor || (!tensor.getElementType().isF32() && !routeIndices))
       return root->emitError() << "codegen supports f32 activations only";
   }
+  currentOp = root->getName().stripDialect().str();
+  if (auto route = dyn_cast<RouteOp>(root))
+    return lowerRoute(kernel, route, schedule);
+  if (auto expert = dyn_cast<ExpertOp>(root))
+    return lowerExpert(kernel, expert, schedule);
   std::string name = kernel.getName().str();
   auto request = [&](KernelParams params, const KernelSchedule &s,
                      const std::string &suffix = "") {
@@ -407,36 +310,21 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     if (auto logits = dyn_cast<LogitsOp>(root); logits && logits.getSoftCap())
       return root->emitError()
              << "codegen does not support logits soft-capping yet";
-    auto xType = cast<RankedTensorType>(x.getType());
-    auto wType = cast<RankedTensorType>(w.getType());
-    if (xType.getRank() != 2 || wType.getRank() != 2)
+    if (cast<RankedTensorType>(x.getType()).getRank() != 2)
       return root->emitError()
              << "codegen supports linear ops on [T, K] inputs only";
-    LinearRequest r;
-    r.N = wType.getShape()[0];
-    r.K = wType.getShape()[1];
-    r.hasBias = bool(bias);
-    if (!schedule.decode) {
-      if (schedule.tiles.size() != 2)
-        return kernel.emitError() << "linear schedule needs two tiles";
-      r.panel = schedule.tiles[1];
-    }
     auto xt = input(x, root);
-    auto wt =
-        weight(w, schedule.decode ? WeightLayout::plain : WeightLayout::panels,
-               r.panel, root);
-    if (!xt || !wt)
+    std::optional<uint32_t> bt;
+    if (bias && !(bt = input(bias, root)))
       return failure();
-    std::vector<PlanArg> args = {arg(*xt), arg(*wt)};
-    if (bias) {
-      auto bt = input(bias, root);
-      if (!bt)
-        return failure();
-      args.push_back(arg(*bt));
-    }
-    uint32_t k = request(r, schedule);
-    args.push_back(arg(bindResult()));
-    call(k, args);
+    if (!xt)
+      return failure();
+    std::optional<PlanArg> biasArg;
+    if (bt)
+      biasArg = arg(*bt);
+    if (!matmul(w, arg(*xt), biasArg, arg(bindResult()), ArgKind::tensor,
+                schedule, "", root))
+      return failure();
     return success();
   }
   if (auto op = dyn_cast<ActivationOp>(root)) {
@@ -484,6 +372,42 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     return success();
   }
   return lowerAttention(kernel, cast<AttentionOp>(root), schedule);
+}
+
+std::optional<uint32_t>
+Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
+                 ArgKind wKind, const KernelSchedule &schedule,
+                 const std::string &suffix, Operation *at) {
+  // The matrix is the last two dimensions ([E, N, K] stacked per expert).
+  auto wType = cast<RankedTensorType>(w.getType());
+  if (wType.getRank() != (wKind == ArgKind::expertSlice ? 3 : 2)) {
+    at->emitError() << "codegen supports linear ops with [N, K] weights only";
+    return std::nullopt;
+  }
+  LinearRequest r;
+  r.N = wType.getShape()[wType.getRank() - 2];
+  r.K = wType.getShape().back();
+  r.hasBias = bias.has_value();
+  if (!schedule.decode) {
+    if (schedule.tiles.size() != 2) {
+      currentKernel.emitError() << "linear schedule needs two tiles";
+      return std::nullopt;
+    }
+    r.panel = schedule.tiles[1];
+  }
+  auto wt = weight(
+      w, schedule.decode ? WeightLayout::plain : WeightLayout::panels,
+      r.panel, at);
+  if (!wt)
+    return std::nullopt;
+  std::vector<PlanArg> args = {x, {wKind, *wt}};
+  if (bias)
+    args.push_back(*bias);
+  args.push_back(y);
+  uint32_t k = addKernel(
+      {"", currentKernel.getName().str() + suffix, r, schedule});
+  call(k, args, suffix);
+  return k;
 }
 
 LogicalResult Lowering::lowerAttention(KernelOp kernel, AttentionOp op,
@@ -725,11 +649,11 @@ LogicalResult Lowering::run() {
   return success();
 }
 
-} // namespace
+} // namespace lowering
 
 LogicalResult lowerModel(ModuleOp module, LoweredModel &out) {
   out = LoweredModel();
-  return Lowering(module, out).run();
+  return lowering::Lowering(module, out).run();
 }
 
 } // namespace mgc

@@ -58,6 +58,8 @@ Status Model::checkCalls() const {
   for (const PlanEntry &entry : plan_.entries) {
     for (size_t c = 0; c < entry.calls.size(); ++c) {
       const PlanCall &call = entry.calls[c];
+      if (call.kind != CallKind::kernel)
+        continue; // the runtime's own steps (validatePlan checked them)
       const PlanKernel &kernel = plan_.kernels[call.kernel];
       auto bad = [&](const std::string &what) {
         return Status::error(StatusCode::invalidModel,
@@ -87,10 +89,12 @@ Status Model::checkCalls() const {
         bool output = param.kind == halide_argument_kind_output_buffer;
         if (param.kind == halide_argument_kind_input_scalar)
           return bad(which + " is a scalar, the plan binds a tensor");
-        if (size_t(param.dimensions) != t.shape.size())
+        // An expert slice drops the experts dimension.
+        size_t rank =
+            t.shape.size() - (arg.kind == ArgKind::expertSlice ? 1 : 0);
+        if (size_t(param.dimensions) != rank)
           return bad(which + " has " + std::to_string(param.dimensions) +
-                     " dimensions, the plan's tensor " +
-                     std::to_string(t.shape.size()));
+                     " dimensions, the plan binds " + std::to_string(rank));
         halide_type_code_t code =
             t.type == PlanType::f32 ? halide_type_float : halide_type_int;
         if (param.type.code != code || param.type.bits != 32 ||

@@ -84,7 +84,39 @@ Session::Session(std::shared_ptr<const Model> model, int64_t contextLimit)
 }
 
 void Session::enableProfiling(bool on) {
-  profile_.assign(on ? model_->plan().kernels.size() : 0, KernelTime());
+  const Plan &plan = model_->plan();
+  profile_.assign(on ? plan.kernels.size() : 0, KernelTime());
+  callSeconds_.clear();
+  if (on)
+    for (const PlanEntry &e : plan.entries)
+      callSeconds_.emplace_back(e.calls.size(), 0.0);
+}
+
+void Session::enableRoutingStats(bool on) {
+  routing_.clear();
+  routingIndex_.clear();
+  if (!on)
+    return;
+  for (const PlanEntry &e : model_->plan().entries) {
+    routingIndex_.emplace_back(e.calls.size(), -1);
+    for (size_t c = 0; c < e.calls.size(); ++c) {
+      const PlanCall &call = e.calls[c];
+      if (call.kind != CallKind::dispatch)
+        continue;
+      routingIndex_.back()[c] = int(routing_.size());
+      RoutingCounts counts;
+      counts.name = call.name;
+      counts.load.assign(size_t(call.experts), 0);
+      routing_.push_back(std::move(counts));
+    }
+  }
+}
+
+RoutingCounts *Session::routingCounts(size_t entry, size_t call) {
+  if (routingIndex_.empty())
+    return nullptr;
+  int index = routingIndex_[entry][call];
+  return index < 0 ? nullptr : &routing_[size_t(index)];
 }
 
 void Session::reset() {
@@ -132,7 +164,7 @@ Status Session::eval(const int32_t *tokens, int64_t count, float *logits,
     return Status::error(StatusCode::invalidArgument,
                          "the model has no entry point for " +
                              std::to_string(count) + " tokens");
-  Status s = run(*entry, entries_[index], tokens, count, logits);
+  Status s = run(*entry, index, entries_[index], tokens, count, logits);
   if (s.ok())
     position_ += count;
   return s;
@@ -141,8 +173,8 @@ Status Session::eval(const int32_t *tokens, int64_t count, float *logits,
 namespace {
 
 /// A halide_buffer_t of a dense row-major tensor of mgc `shape` at `host`
-/// (dimension 0 of Halide is the innermost of mgc), with kTokensExtent read
-/// as `tokens`; `dims` must hold shape.size() entries.
+/// (dimension 0 of Halide is the innermost of mgc), with a token multiple
+/// -m read as m x `tokens`; `dims` must hold shape.size() entries.
 void describe(halide_buffer_t &b, halide_dimension_t *dims, void *host,
               PlanType type, const std::vector<int64_t> &shape,
               int64_t tokens) {
@@ -156,8 +188,8 @@ void describe(halide_buffer_t &b, halide_dimension_t *dims, void *host,
   int64_t stride = 1;
   for (size_t d = 0; d < shape.size(); ++d) {
     int64_t extent = shape[shape.size() - 1 - d];
-    if (extent == kTokensExtent)
-      extent = tokens;
+    if (extent < 0)
+      extent = -extent * tokens;
     dims[d] = halide_dimension_t();
     dims[d].min = 0;
     dims[d].extent = int32_t(extent);
@@ -169,8 +201,9 @@ void describe(halide_buffer_t &b, halide_dimension_t *dims, void *host,
 
 } // namespace
 
-Status Session::run(const PlanEntry &entry, EntryState &state,
-                    const int32_t *tokens, int64_t count, float *logits) {
+Status Session::run(const PlanEntry &entry, size_t entryIndex,
+                    EntryState &state, const int32_t *tokens, int64_t count,
+                    float *logits) {
   const Plan &plan = model_->plan();
   // Size the arena for `count` tokens.
   std::vector<uint64_t> slotBytes(entry.slots, 0);
@@ -199,12 +232,21 @@ Status Session::run(const PlanEntry &entry, EntryState &state,
     }
     return nullptr;
   };
+  auto hostOfArg = [&](const PlanCall &call, size_t a) {
+    return hostOf(entry.tensors[call.args[a].tensor]);
+  };
+
+  // The expert an expert loop is running: its index and sorted rows.
+  struct Expert {
+    int64_t index = -1, firstRow = 0, rows = 0;
+    RoutingCounts *counts = nullptr;
+  } expert;
 
   constexpr size_t kMaxRank = 8;
   std::vector<halide_buffer_t> buffers;
   std::vector<halide_dimension_t> dims;
   std::vector<void *> argv;
-  for (const PlanCall &call : entry.calls) {
+  auto runKernel = [&](const PlanCall &call) -> Status {
     size_t n = call.args.size();
     buffers.assign(n, halide_buffer_t());
     dims.assign(n * kMaxRank, halide_dimension_t());
@@ -217,12 +259,34 @@ Status Session::run(const PlanEntry &entry, EntryState &state,
       }
       const PlanTensor &t = entry.tensors[arg.tensor];
       halide_dimension_t *d = &dims[a * kMaxRank];
-      describe(buffers[a], d, hostOf(t), t.type, t.shape, count);
+      uint8_t *host = static_cast<uint8_t *>(hostOf(t));
+      if (arg.kind == ArgKind::expertSlice) {
+        // [E, ...] at the current expert, as [...].
+        std::vector<int64_t> inner(t.shape.begin() + 1, t.shape.end());
+        uint64_t bytes = 4 * uint64_t(planElements(inner, count));
+        describe(buffers[a], d, host + bytes * uint64_t(expert.index), t.type,
+                 inner, count);
+        if (expert.counts)
+          expert.counts->expertWeightBytes += bytes;
+        argv[a] = &buffers[a];
+        continue;
+      }
+      describe(buffers[a], d, host, t.type, t.shape, count);
+      const int last = int(t.shape.size()) - 1;
       if (arg.kind == ArgKind::stateRows) {
         // Rows [position, position + T) of dimension 1 of [H, C, D].
         buffers[a].host += 4 * uint64_t(position_) * uint64_t(d[0].extent);
         d[1].min = position;
         d[1].extent = int32_t(count);
+      } else if (arg.kind == ArgKind::expertRows) {
+        // The current expert's rows of dimension 0, starting at row 0.
+        if (expert.firstRow + expert.rows > d[last].extent)
+          return Status::error(StatusCode::kernelFailed,
+                               "call '" + call.name +
+                                   "': expert rows out of range");
+        buffers[a].host += 4 * uint64_t(expert.firstRow) *
+                           uint64_t(d[last].stride);
+        d[last].extent = int32_t(expert.rows);
       }
       argv[a] = &buffers[a];
     }
@@ -240,6 +304,102 @@ Status Session::run(const PlanEntry &entry, EntryState &state,
                            "kernel '" + call.name +
                                "' failed with Halide error " +
                                std::to_string(rc));
+    return Status::success();
+  };
+  auto routeError = [](const PlanCall &call) {
+    return Status::error(StatusCode::kernelFailed,
+                         "'" + call.name +
+                             "': the router chose an expert outside [0, " +
+                             std::to_string(call.experts) + ")");
+  };
+
+  for (size_t c = 0; c < entry.calls.size(); ++c) {
+    const PlanCall &call = entry.calls[c];
+    auto start = std::chrono::steady_clock::now();
+    size_t timedCalls = 1;
+    switch (call.kind) {
+    case CallKind::kernel:
+      if (Status s = runKernel(call); !s.ok())
+        return s;
+      break;
+    case CallKind::capacity: {
+      const int64_t k = entry.tensors[call.args[0].tensor].shape[1];
+      int64_t dropped = limitCapacity(
+          static_cast<const int32_t *>(hostOfArg(call, 0)),
+          static_cast<float *>(hostOfArg(call, 1)), count, k, call.experts,
+          call.factor);
+      if (dropped < 0)
+        return routeError(call);
+      // The next dispatch of these routes owns the counts.
+      for (size_t d = c + 1; d < entry.calls.size(); ++d)
+        if (entry.calls[d].kind == CallKind::dispatch &&
+            entry.calls[d].args[0].tensor == call.args[0].tensor) {
+          if (RoutingCounts *counts = routingCounts(entryIndex, d))
+            counts->dropped += uint64_t(dropped);
+          break;
+        }
+      break;
+    }
+    case CallKind::dispatch: {
+      const int64_t k = entry.tensors[call.args[0].tensor].shape[1];
+      RoutingCounts *counts = routingCounts(entryIndex, c);
+      if (counts) {
+        counts->tokens += uint64_t(count);
+        counts->routes += uint64_t(count * k);
+      }
+      if (!dispatchRoutes(static_cast<const int32_t *>(hostOfArg(call, 0)),
+                          static_cast<const float *>(hostOfArg(call, 1)),
+                          count, k, call.experts,
+                          static_cast<int32_t *>(hostOfArg(call, 2)),
+                          static_cast<int32_t *>(hostOfArg(call, 3)),
+                          static_cast<int32_t *>(hostOfArg(call, 4)),
+                          counts ? counts->load.data() : nullptr))
+        return routeError(call);
+      break;
+    }
+    case CallKind::expertLoop: {
+      const PlanTensor &offsetsTensor = entry.tensors[call.args[0].tensor];
+      const int32_t *offsets =
+          static_cast<const int32_t *>(hostOf(offsetsTensor));
+      // The dispatch that wrote these offsets owns the counts.
+      expert.counts = nullptr;
+      for (size_t d = c; d-- > 0;)
+        if (entry.calls[d].kind == CallKind::dispatch &&
+            entry.calls[d].args[4].tensor == call.args[0].tensor) {
+          expert.counts = routingCounts(entryIndex, d);
+          break;
+        }
+      const int64_t experts = offsetsTensor.shape[0] - 1;
+      const size_t body = size_t(call.body);
+      std::vector<std::chrono::steady_clock::duration> bodyTime(body);
+      for (int64_t e = 0; e < experts; ++e) {
+        expert.index = e;
+        expert.firstRow = offsets[e];
+        expert.rows = int64_t(offsets[e + 1]) - offsets[e];
+        if (expert.rows <= 0)
+          continue;
+        for (size_t b = 0; b < body; ++b) {
+          auto bodyStart = std::chrono::steady_clock::now();
+          if (Status s = runKernel(entry.calls[c + 1 + b]); !s.ok())
+            return s;
+          bodyTime[b] += std::chrono::steady_clock::now() - bodyStart;
+        }
+      }
+      expert = Expert();
+      if (!callSeconds_.empty())
+        for (size_t b = 0; b < body; ++b)
+          callSeconds_[entryIndex][c + 1 + b] +=
+              std::chrono::duration<double>(bodyTime[b]).count();
+      timedCalls = 0; // the loop itself is its body's time
+      c += body;
+      break;
+    }
+    }
+    if (!callSeconds_.empty() && timedCalls)
+      callSeconds_[entryIndex][c] += std::chrono::duration<double>(
+                                         std::chrono::steady_clock::now() -
+                                         start)
+                                         .count();
   }
   if (logits)
     std::memcpy(logits, state.slots[entry.tensors[entry.logits].ref].data(),

@@ -15,6 +15,7 @@
 #define MGC_RUNTIME_ENGINE_SESSION_H
 
 #include "runtime/engine/Model.h"
+#include "runtime/engine/Routing.h"
 
 #include <cstdint>
 #include <memory>
@@ -77,6 +78,17 @@ public:
   };
   void enableProfiling(bool on);
   const std::vector<KernelTime> &profile() const { return profile_; }
+  /// Time spent in each call of each entry point (by plan().entries and
+  /// PlanEntry::calls index; an expert loop's body calls add up over its
+  /// experts) since profiling was enabled; empty while it is off.
+  const std::vector<std::vector<double>> &callProfile() const {
+    return callSeconds_;
+  }
+
+  /// Routing counts of every MoE layer (one per dispatch call of each entry
+  /// point, in plan order) since they were enabled; empty while off.
+  void enableRoutingStats(bool on);
+  const std::vector<RoutingCounts> &routingStats() const { return routing_; }
 
 private:
   /// Everything one entry point's calls need, for the current token count.
@@ -84,8 +96,11 @@ private:
     std::vector<AlignedBuffer> slots; // (slots) activation memory
   };
 
-  Status run(const PlanEntry &entry, EntryState &state, const int32_t *tokens,
-             int64_t count, float *logits);
+  Status run(const PlanEntry &entry, size_t entryIndex, EntryState &state,
+             const int32_t *tokens, int64_t count, float *logits);
+  /// The routing counts of dispatch call `call` of entry `entry`, or null
+  /// when routing statistics are off.
+  RoutingCounts *routingCounts(size_t entry, size_t call);
 
   std::shared_ptr<const Model> model_;
   Status status_;
@@ -94,6 +109,9 @@ private:
   std::vector<AlignedBuffer> states_; // (plan states) KV caches
   std::vector<EntryState> entries_;   // (plan entries)
   std::vector<KernelTime> profile_;   // (plan kernels) when profiling
+  std::vector<std::vector<double>> callSeconds_; // (entries, calls)
+  std::vector<RoutingCounts> routing_;           // when routing stats are on
+  std::vector<std::vector<int>> routingIndex_;   // (entries, calls) -> routing_
 };
 
 } // namespace mgc

@@ -145,14 +145,15 @@ bool isIdentifier(const std::string &s) {
 std::string shapeText(const std::vector<int64_t> &shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? ", " : "") + (shape[i] == kTokensExtent
-                                ? std::string("T")
-                                : std::to_string(shape[i]));
+    s += (i ? ", " : "") +
+         (shape[i] == kTokensExtent ? std::string("T")
+          : shape[i] < 0            ? std::to_string(-shape[i]) + "T"
+                                    : std::to_string(shape[i]));
   return s + "]";
 }
 
-/// "" when every extent is positive and bounded (dimension 0 may be
-/// kTokensExtent when `tokensAllowed`).
+/// "" when every extent is positive and bounded (dimension 0 may be a token
+/// multiple, -1 to -kMaxTokensMultiple, when `tokensAllowed`).
 std::string checkShape(const std::vector<int64_t> &shape, bool tokensAllowed) {
   if (shape.empty() || shape.size() > kMaxRank)
     return "shape " + shapeText(shape) + " has rank " +
@@ -160,7 +161,7 @@ std::string checkShape(const std::vector<int64_t> &shape, bool tokensAllowed) {
   int64_t elements = 1;
   for (size_t i = 0; i < shape.size(); ++i) {
     int64_t d = shape[i];
-    if (d == kTokensExtent && i == 0 && tokensAllowed)
+    if (d < 0 && d >= -kMaxTokensMultiple && i == 0 && tokensAllowed)
       continue;
     if (d < 1 || d >= kMaxExtent)
       return "shape " + shapeText(shape) + " has an invalid extent";
@@ -171,6 +172,106 @@ std::string checkShape(const std::vector<int64_t> &shape, bool tokensAllowed) {
   return {};
 }
 
+
+/// The shape of a tensor when it is an i32 activation of `rank`, else null.
+const PlanTensor *intActivation(const PlanEntry &e, const PlanArg &a,
+                                size_t rank) {
+  if (a.kind != ArgKind::tensor || a.tensor >= e.tensors.size())
+    return nullptr;
+  const PlanTensor &t = e.tensors[a.tensor];
+  return t.kind == TensorKind::activation && t.type == PlanType::i32 &&
+                 t.shape.size() == rank
+             ? &t
+             : nullptr;
+}
+
+/// "" when every call of `e` is well formed: kernels and arguments exist,
+/// routing steps have the tensors their kind needs, expert loops are not
+/// nested and hold only kernel calls, expert arguments occur only in them.
+std::string validateCalls(const Plan &plan, const PlanEntry &e) {
+  int64_t loopEnd = -1, loopExperts = 0;
+  for (size_t c = 0; c < e.calls.size(); ++c) {
+    const PlanCall &call = e.calls[c];
+    std::string at = "call " + std::to_string(c) + ": ";
+    bool inLoop = int64_t(c) < loopEnd;
+    for (const PlanArg &a : call.args) {
+      if (a.kind == ArgKind::position)
+        continue;
+      if (a.kind > ArgKind::expertSlice || a.tensor >= e.tensors.size())
+        return at + "invalid argument";
+      const PlanTensor &t = e.tensors[a.tensor];
+      if (a.kind == ArgKind::stateRows &&
+          (t.kind != TensorKind::state || t.shape.size() != 3))
+        return at + "a row range of something that is not a [heads, "
+                    "capacity, dim] state";
+      if ((a.kind == ArgKind::expertRows || a.kind == ArgKind::expertSlice) &&
+          !inLoop)
+        return at + "an expert argument outside an expert loop";
+      if (a.kind == ArgKind::expertRows && t.kind != TensorKind::activation)
+        return at + "expert rows of something that is not an activation";
+      if (a.kind == ArgKind::expertSlice &&
+          (t.kind != TensorKind::weight || t.shape.size() < 2 ||
+           t.shape[0] != loopExperts))
+        return at + "an expert slice of something that is not a weight of " +
+               std::to_string(loopExperts) + " experts";
+    }
+    switch (call.kind) {
+    case CallKind::kernel:
+      if (call.kernel >= plan.kernels.size())
+        return at + "kernel " + std::to_string(call.kernel) + " does not exist";
+      break;
+    case CallKind::capacity:
+    case CallKind::dispatch: {
+      bool dispatch = call.kind == CallKind::dispatch;
+      if (inLoop || call.experts < 1 || call.experts >= kMaxExtent ||
+          call.args.size() != (dispatch ? 5u : 2u))
+        return at + "malformed routing step";
+      const PlanTensor *indices = intActivation(e, call.args[0], 2);
+      const PlanArg &w = call.args[1];
+      if (!indices || w.kind != ArgKind::tensor ||
+          e.tensors[w.tensor].kind != TensorKind::activation ||
+          e.tensors[w.tensor].type != PlanType::f32 ||
+          e.tensors[w.tensor].shape != indices->shape)
+        return at + "routing step needs i32 indices and f32 weights [T, k]";
+      if (!dispatch) {
+        if (!(call.factor > 0) || call.factor > 1e6)
+          return at + "invalid capacity factor";
+        break;
+      }
+      // Every route has a row: k per token, with dimension 0 of the same
+      // kind (a token multiple, or static).
+      const int64_t k = indices->shape[1];
+      const int64_t routes = indices->shape[0] * k;
+      const PlanTensor *rows = intActivation(e, call.args[2], 1);
+      const PlanTensor *slots = intActivation(e, call.args[3], 2);
+      const PlanTensor *offsets = intActivation(e, call.args[4], 1);
+      if (!rows || rows->shape[0] != routes || !slots ||
+          slots->shape != indices->shape || !offsets ||
+          offsets->shape[0] != call.experts + 1)
+        return at + "dispatch needs rows [" + std::to_string(k) +
+               " per token], slots like the indices and offsets [" +
+               std::to_string(call.experts + 1) + "]";
+      break;
+    }
+    case CallKind::expertLoop: {
+      const PlanTensor *offsets =
+          call.args.size() == 1 ? intActivation(e, call.args[0], 1) : nullptr;
+      if (inLoop || !offsets || offsets->shape[0] < 2 || call.body < 1 ||
+          call.body > int64_t(e.calls.size() - c - 1))
+        return at + "malformed expert loop";
+      loopEnd = int64_t(c) + 1 + call.body;
+      loopExperts = offsets->shape[0] - 1;
+      for (int64_t b = 1; b <= call.body; ++b)
+        if (e.calls[c + size_t(b)].kind != CallKind::kernel)
+          return at + "an expert loop may repeat kernel calls only";
+      break;
+    }
+    default:
+      return at + "unknown call kind";
+    }
+  }
+  return {};
+}
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -187,7 +288,7 @@ const PlanEntry *Plan::entry(const std::string &name) const {
 int64_t mgc::planElements(const std::vector<int64_t> &shape, int64_t tokens) {
   int64_t n = 1;
   for (int64_t d : shape)
-    n *= d == kTokensExtent ? tokens : d;
+    n *= d < 0 ? -d * tokens : d;
   return n;
 }
 
@@ -233,13 +334,20 @@ std::string mgc::serializePlan(const Plan &plan) {
     w.u32(e.logits);
     w.u32(uint32_t(e.calls.size()));
     for (const PlanCall &c : e.calls) {
+      w.u8(uint8_t(c.kind));
       w.u32(c.kernel);
       w.str(c.name);
+      w.str(c.op);
       w.u32(uint32_t(c.args.size()));
       for (const PlanArg &a : c.args) {
         w.u8(uint8_t(a.kind));
         w.u32(a.tensor);
       }
+      w.i64(c.experts);
+      w.i64(c.body);
+      uint64_t bits;
+      std::memcpy(&bits, &c.factor, sizeof(bits));
+      w.u64(bits);
     }
   }
   w.str(plan.tokenizerFormat);
@@ -295,15 +403,21 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
     e.slots = r.u32();
     e.input = r.u32();
     e.logits = r.u32();
-    e.calls.resize(r.count(12));
+    e.calls.resize(r.count(41));
     for (PlanCall &c : e.calls) {
+      c.kind = CallKind(r.u8());
       c.kernel = r.u32();
       c.name = r.str();
+      c.op = r.str();
       c.args.resize(r.count(5));
       for (PlanArg &a : c.args) {
         a.kind = ArgKind(r.u8());
         a.tensor = r.u32();
       }
+      c.experts = r.i64();
+      c.body = r.i64();
+      uint64_t bits = r.u64();
+      std::memcpy(&c.factor, &bits, sizeof(bits));
     }
   }
   plan.tokenizerFormat = r.str();
@@ -331,9 +445,9 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
     if (std::string bad = checkShape(w.shape, false); !bad.empty())
       return where + bad;
     if (w.layout == WeightLayout::panels) {
-      if (w.shape.size() != 3 || w.panel != w.shape[2])
-        return where + "panel layout needs shape [panels, K, P] with P = " +
-               std::to_string(w.panel);
+      if (w.shape.size() < 3 || w.panel != w.shape.back())
+        return where + "panel layout needs shape [..., panels, K, P] with " +
+               "P = " + std::to_string(w.panel);
     } else if (w.layout != WeightLayout::plain || w.panel != 0) {
       return where + "unknown layout";
     }
@@ -403,24 +517,8 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
         logits.shape != std::vector<int64_t>{e.tokens, plan.vocab})
       return where + "logits must be an f32 activation [T, " +
              std::to_string(plan.vocab) + "]";
-    for (size_t c = 0; c < e.calls.size(); ++c) {
-      const PlanCall &call = e.calls[c];
-      std::string at = where + "call " + std::to_string(c) + ": ";
-      if (call.kernel >= plan.kernels.size())
-        return at + "kernel " + std::to_string(call.kernel) + " does not exist";
-      for (const PlanArg &a : call.args) {
-        if (a.kind == ArgKind::position)
-          continue;
-        if ((a.kind != ArgKind::tensor && a.kind != ArgKind::stateRows) ||
-            a.tensor >= e.tensors.size())
-          return at + "invalid argument";
-        if (a.kind == ArgKind::stateRows &&
-            (e.tensors[a.tensor].kind != TensorKind::state ||
-             e.tensors[a.tensor].shape.size() != 3))
-          return at + "a row range of something that is not a [heads, "
-                      "capacity, dim] state";
-      }
-    }
+    if (std::string bad = validateCalls(plan, e); !bad.empty())
+      return where + bad;
   }
   if (plan.tokenizerFormat != "" && plan.tokenizerFormat != "llama2c" &&
       plan.tokenizerFormat != "gguf")

@@ -9,7 +9,7 @@
 //
 // Tensors are described in mgc's order (row-major, slowest dimension first).
 // An activation's dimension 0 may be kTokensExtent: it is then the number of
-// tokens of the call. Activations live in arena slots; tensors whose
+// tokens of the call (or -m: m times that number). Activations live in arena slots; tensors whose
 // lifetimes do not overlap share a slot (the compiler plans this), and a
 // slot is as large as the largest tensor bound to it for the call's token
 // count.
@@ -32,9 +32,13 @@
 
 namespace mgc {
 
-inline constexpr uint32_t kPlanVersion = 1;
-/// An activation extent equal to the call's token count.
+inline constexpr uint32_t kPlanVersion = 2;
+/// An activation extent equal to the call's token count. More generally a
+/// negative extent -m of dimension 0 is m times the token count (the routed
+/// rows of an MoE layer: top_k per token).
 inline constexpr int64_t kTokensExtent = -1;
+/// The largest token multiple an extent may name.
+inline constexpr int64_t kMaxTokensMultiple = 4096;
 
 /// Element type of a tensor.
 enum class PlanType : uint8_t { f32 = 0, i32 = 1 };
@@ -63,6 +67,10 @@ enum class ArgKind : uint8_t {
   stateRows = 2, // rows [position, position + T) of dimension 1 of state
                  // tensor `tensor` (a KV cache [heads, capacity, dim]),
                  // as a crop with the cache's strides
+  expertRows = 3,  // inside an expert loop: the current expert's rows of
+                   // dimension 0 of activation `tensor` (routed rows [-m, ...])
+  expertSlice = 4, // inside an expert loop: index e (the current expert) of
+                   // dimension 0 of weight `tensor` [E, ...], as [...]
 };
 
 struct PlanArg {
@@ -70,12 +78,39 @@ struct PlanArg {
   uint32_t tensor = 0; // index into PlanEntry::tensors (unused for position)
 };
 
-/// One call of a compiled kernel: `Plan::kernels[kernel]` with `args`, in the
-/// kernel's parameter order (inputs, then outputs).
+/// What a call does. Most calls run a compiled kernel; the MoE routing steps
+/// are data-dependent bookkeeping the runtime does itself (O(tokens x top_k)
+/// integer work, no tensor arithmetic).
+enum class CallKind : uint8_t {
+  // Plan::kernels[kernel] with `args`, in the kernel's parameter order
+  // (inputs, then outputs).
+  kernel = 0,
+  // args (indices i32 [T, k], weights f32 [T, k]); `experts` E and
+  // `factor`: each expert keeps at most ceil(factor * T * k / E) routes, in
+  // order of choice rank then token (GShard's priority; Switch's for k = 1);
+  // dropped routes get weight 0, in place.
+  capacity = 1,
+  // args (indices, weights, rows i32 [-k], slots i32 [T, k], offsets
+  // i32 [E + 1]); `experts` E: routes of non-zero weight grouped by expert,
+  // tokens ascending: expert e's routes are sorted positions [offsets[e],
+  // offsets[e + 1]), rows[i] the token of sorted position i, slots[t, j]
+  // the sorted position of token t's j-th route or -1 (dropped).
+  dispatch = 2,
+  // args (offsets i32 [E + 1]); the next `body` calls run once for every
+  // expert with routes, their expertRows / expertSlice arguments bound to it.
+  expertLoop = 3,
+};
+
+/// One step of an entry point.
 struct PlanCall {
-  uint32_t kernel = 0;
+  CallKind kind = CallKind::kernel;
+  uint32_t kernel = 0; // kind kernel
   std::string name; // the mgc.kernel it belongs to, for messages and profiles
+  std::string op;   // that kernel's mgc op ("linear", "route", ...), profiles
   std::vector<PlanArg> args;
+  int64_t experts = 0; // capacity, dispatch: the number of experts
+  int64_t body = 0;    // expertLoop: the calls it repeats
+  double factor = 0;   // capacity: the capacity factor
 };
 
 /// One entry point: the token ids in, the logits [T, vocab] out.

@@ -14,6 +14,16 @@ using namespace mgc;
 
 namespace {
 
+PlanCall kernelCall(uint32_t kernel, const std::string &name,
+                    std::vector<PlanArg> args) {
+  PlanCall c;
+  c.kernel = kernel;
+  c.name = name;
+  c.op = "linear";
+  c.args = std::move(args);
+  return c;
+}
+
 /// A small valid plan: embed, one linear, logits in [T, 8].
 Plan samplePlan() {
   Plan plan;
@@ -41,16 +51,16 @@ Plan samplePlan() {
   e.input = 0;
   e.logits = 4;
   e.calls = {
-      {0,
-       "prefill.embed",
-       {{ArgKind::tensor, 0}, {ArgKind::tensor, 1}, {ArgKind::tensor, 2}}},
-      {1,
-       "prefill.out",
-       {{ArgKind::tensor, 2},
-        {ArgKind::tensor, 3},
-        {ArgKind::position, 0},
-        {ArgKind::stateRows, 5},
-        {ArgKind::tensor, 4}}}};
+      kernelCall(0, "prefill.embed",
+                 {{ArgKind::tensor, 0},
+                  {ArgKind::tensor, 1},
+                  {ArgKind::tensor, 2}}),
+      kernelCall(1, "prefill.out",
+                 {{ArgKind::tensor, 2},
+                  {ArgKind::tensor, 3},
+                  {ArgKind::position, 0},
+                  {ArgKind::stateRows, 5},
+                  {ArgKind::tensor, 4}})};
   plan.entries = {e};
   plan.tokenizerFormat = "llama2c";
   plan.tokenizer = std::string("\x07\x00\x00\x00", 4);

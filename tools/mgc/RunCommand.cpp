@@ -14,6 +14,7 @@
 #include "runtime/engine/Session.h"
 #include "runtime/sampler/Sampler.h"
 #include "runtime/tokenizer/Tokenizer.h"
+#include "tools/mgc/RoutingReport.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -53,7 +54,9 @@ static const char *const kRunOptionsHelp =
          "                     every position processed\n"
          "  --tokenizer FILE   llama2.c tokenizer.bin or GGUF file; default:\n"
          "                     the tokenizer embedded in the model\n"
-         "  --stats            print prefill and decode speed to stderr\n"
+         "  --stats            print prefill and decode speed, and for MoE\n"
+         "                     models each layer's expert load, imbalance,\n"
+         "                     dropped routes and routing time, to stderr\n"
          "  --profile          print the time spent in each kernel to stderr\n";
 
 const char *mgc::runUsage() {
@@ -320,7 +323,9 @@ int mgc::runRun(const RunOptions &options) {
   Session session(model, options.context);
   if (!session.status().ok())
     return failStatus(session.status().message);
-  session.enableProfiling(options.profile);
+  // --stats reports routing time shares, which need the call timings.
+  session.enableProfiling(options.profile || options.stats);
+  session.enableRoutingStats(options.stats);
 
   std::string error;
   std::optional<Tokenizer> tokenizer = loadTokenizer(options, plan, error);
@@ -432,6 +437,7 @@ int mgc::runRun(const RunOptions &options) {
                  prefillMs > 0 ? 1000.0 * double(prefill) / prefillMs : 0.0,
                  static_cast<long long>(decoded), decodeMs,
                  decodeMs > 0 ? 1000.0 * double(decoded) / decodeMs : 0.0);
+    printRoutingReport(session, stderr);
   }
   if (options.profile)
     printProfile(plan, session.profile());

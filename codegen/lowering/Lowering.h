@@ -1,0 +1,180 @@
+//===- Lowering.h - the state of one module's lowering ----------*- C++ -*-===//
+//
+// Private to codegen/lowering: the Lowering class that ModelLowering.cpp
+// (entry points, tensors, dense kernels) and the files lowering other op
+// families (MoeLowering.cpp) implement together.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef MGC_CODEGEN_LOWERING_LOWERING_H
+#define MGC_CODEGEN_LOWERING_LOWERING_H
+
+#include "codegen/LoweredModel.h"
+#include "ir/MgcDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+#include <optional>
+
+namespace mgc {
+namespace lowering {
+
+using mlir::LogicalResult;
+using mlir::ModuleOp;
+using mlir::Operation;
+using mlir::StringRef;
+using mlir::Value;
+
+/// What an SSA value of an entry point stands for.
+struct Binding {
+  enum Kind { tensor, position, param } kind = tensor;
+  uint32_t index = 0; // into PlanEntry::tensors (kind tensor)
+  ParamOp paramOp;    // kind param: bound to a weight tensor per use
+};
+
+/// The arena slot allocator of one entry point: a freed slot is reused by
+/// the smallest-fitting later tensor (sizes in elements at T = 1).
+class SlotAllocator {
+public:
+  uint32_t allocate(int64_t elements) {
+    int best = -1;
+    for (size_t i = 0; i < slots.size(); ++i) {
+      if (!slots[i].free)
+        continue;
+      bool fits = slots[i].elements >= elements;
+      if (best < 0)
+        best = int(i);
+      else if (fits && (slots[best].elements < elements ||
+                        slots[i].elements < slots[best].elements))
+        best = int(i); // the smallest slot that fits
+      else if (!fits && slots[best].elements < elements &&
+               slots[i].elements > slots[best].elements)
+        best = int(i); // none fits (yet): the largest, which then grows
+    }
+    if (best < 0) {
+      slots.push_back({elements, false});
+      return uint32_t(slots.size() - 1);
+    }
+    slots[best].free = false;
+    slots[best].elements = std::max(slots[best].elements, elements);
+    return uint32_t(best);
+  }
+  void release(uint32_t slot) { slots[slot].free = true; }
+  uint32_t count() const { return uint32_t(slots.size()); }
+
+private:
+  struct Slot {
+    int64_t elements;
+    bool free;
+  };
+  std::vector<Slot> slots;
+};
+
+inline std::vector<int64_t> planShape(mlir::RankedTensorType type) {
+  std::vector<int64_t> shape;
+  for (int64_t d : type.getShape())
+    shape.push_back(mlir::ShapedType::isDynamic(d) ? kTokensExtent : d);
+  return shape;
+}
+
+inline double toDouble(mlir::FloatAttr attr) { return attr.getValueAsDouble(); }
+
+/// The RoPE kernel request for [tokens, features] heads of `headDim`, one
+/// for mgc.rope and for the rotation mgc.attention's `rope` attribute asks.
+RopeRequest ropeRequest(RopeAttr rope, int64_t tokens, int64_t features,
+                        int64_t headDim);
+
+/// The schedule of a row-wise helper kernel (RoPE before attention, MoE
+/// routing and gathers) in the phase of `base`, following mgc-schedule's
+/// row-wise rule.
+KernelSchedule rowwiseSchedule(const KernelSchedule &base);
+
+/// The kernel input an operand of the body op comes from.
+mlir::Value outerValue(KernelOp kernel, mlir::Value inner);
+
+class Lowering {
+public:
+  Lowering(ModuleOp module, LoweredModel &out) : module(module), out(out) {}
+
+  LogicalResult run();
+
+private:
+  LogicalResult lowerEntry(mlir::func::FuncOp func);
+  LogicalResult lowerKernel(KernelOp kernel);
+  LogicalResult lowerAttention(KernelOp kernel, AttentionOp op,
+                               const KernelSchedule &schedule);
+  // MoeLowering.cpp
+  LogicalResult lowerRoute(KernelOp kernel, RouteOp op,
+                           const KernelSchedule &schedule);
+  LogicalResult lowerExpert(KernelOp kernel, ExpertOp op,
+                            const KernelSchedule &schedule);
+
+  /// y = x w^T (+ bias) for the weight param `w` (operand of the body op):
+  /// the kernel request for `schedule`'s phase and its call with `wArg`'s
+  /// kind (tensor, or expertSlice inside an expert loop) and x / y bound as
+  /// given. Null after a diagnostic.
+  std::optional<uint32_t> matmul(Value w, PlanArg x, std::optional<PlanArg> bias,
+                                 PlanArg y, ArgKind wKind,
+                                 const KernelSchedule &schedule,
+                                 const std::string &suffix, Operation *at);
+
+  // Values and tensors of the current entry point.
+  Binding *binding(Value value);
+  /// The tensor an operand of the kernel body op is bound to; a param is
+  /// bound as a plain-layout weight. Null after a diagnostic.
+  std::optional<uint32_t> input(Value inner, Operation *at);
+  std::optional<uint32_t> weight(Value inner, WeightLayout layout,
+                                 int64_t panel, Operation *at);
+  uint32_t activation(Value result);
+  uint32_t temporary(const std::vector<int64_t> &shape,
+                     PlanType type = PlanType::f32);
+  /// Frees the arena slot of an activation tensor.
+  void release(uint32_t tensor) { slots.release(entry->tensors[tensor].ref); }
+  uint32_t addTensor(PlanTensor tensor);
+  /// The entry's tensor of state `name` (a per-sequence plan state).
+  std::optional<uint32_t> stateTensor(StringRef name, Operation *at);
+
+  /// Registers a function (deduplicated by content); returns its index.
+  uint32_t addKernel(KernelRequest request);
+  /// Appends a call of function `kernel` for the current mgc.kernel.
+  void call(uint32_t kernel, std::vector<PlanArg> args,
+            const std::string &suffix = "") {
+    PlanCall c;
+    c.kernel = kernel;
+    c.name = currentKernel.getName().str() + suffix;
+    c.op = currentOp;
+    c.args = std::move(args);
+    entry->calls.push_back(std::move(c));
+  }
+  /// Appends a runtime step (not a kernel) for the current mgc.kernel.
+  PlanCall &step(CallKind kind, std::vector<PlanArg> args,
+                 const std::string &suffix) {
+    call(0, std::move(args), suffix);
+    entry->calls.back().kind = kind;
+    return entry->calls.back();
+  }
+  static PlanArg arg(uint32_t tensor) { return {ArgKind::tensor, tensor}; }
+  static PlanArg positionArg() { return {ArgKind::position, 0}; }
+
+  ModuleOp module;
+  LoweredModel &out;
+  std::map<std::string, uint32_t> kernelByKey;
+  std::map<std::string, uint32_t> weightByKey; // name + layout
+  std::map<std::string, uint32_t> stateByName;
+
+  // The entry point being lowered.
+  PlanEntry *entry = nullptr;
+  KernelOp currentKernel;
+  std::string currentOp; // its body op's name without the dialect
+  llvm::DenseMap<Value, Binding> values;
+  std::map<uint32_t, uint32_t> entryTensorOfWeight, entryTensorOfState;
+  SlotAllocator slots;
+};
+
+} // namespace lowering
+} // namespace mgc
+
+#endif // MGC_CODEGEN_LOWERING_LOWERING_H
