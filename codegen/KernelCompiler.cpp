@@ -10,6 +10,7 @@
 
 #include "codegen/kernels/AttentionKernel.h"
 #include "codegen/kernels/EmbedKernel.h"
+#include "codegen/kernels/LayoutKernel.h"
 #include "codegen/kernels/LinearKernel.h"
 #include "codegen/kernels/MoeKernels.h"
 #include "codegen/kernels/NormKernel.h"
@@ -149,6 +150,15 @@ struct Generate {
     GatherRowsKernelSpec spec;
     spec.features = r.features;
     return fromPipeline(buildGatherRowsKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const LayoutRequest &r) {
+    LayoutKernelSpec spec;
+    spec.kind = LayoutKernelSpec::Kind(r.kind);
+    spec.inputShapes = r.inputShapes;
+    spec.resultShape = r.resultShape;
+    spec.dim = r.dim;
+    spec.offset = r.offset;
+    return fromPipeline(buildLayoutKernel(spec, schedule), error);
   }
   std::optional<BuiltKernel> operator()(const CombineExpertsRequest &r) {
     CombineExpertsKernelSpec spec;

@@ -104,6 +104,14 @@ struct ParamsKey {
   void operator()(const GatherRowsRequest &r) {
     k.add("gather_rows", r.features);
   }
+  void operator()(const LayoutRequest &r) {
+    k.add("layout", int64_t(r.kind))
+        .add("result", r.resultShape)
+        .add("dim", r.dim)
+        .add("offset", r.offset);
+    for (const std::vector<int64_t> &shape : r.inputShapes)
+      k.add("input", shape);
+  }
   void operator()(const CombineExpertsRequest &r) {
     k.add("combine_experts", r.features).add("top_k", r.topK);
   }

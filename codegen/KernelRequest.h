@@ -109,10 +109,19 @@ struct CombineExpertsRequest {
   int64_t features = 0, topK = 0;
 };
 
+/// mgc.slice (kind 0), mgc.concat (1), mgc.broadcast (2): (inputs...) ->
+/// result; see LayoutKernel.h (kind is LayoutKernelSpec::Kind).
+struct LayoutRequest {
+  int kind = 0;
+  std::vector<std::vector<int64_t>> inputShapes;
+  std::vector<int64_t> resultShape;
+  int64_t dim = 0, offset = 0;
+};
+
 using KernelParams =
     std::variant<EmbedRequest, NormRequest, LinearRequest, RopeRequest,
                  ElementwiseRequest, AttentionRequest, RouteSelectRequest,
-                 GatherRowsRequest, CombineExpertsRequest>;
+                 GatherRowsRequest, CombineExpertsRequest, LayoutRequest>;
 
 /// One function of the compiled model.
 struct KernelRequest {

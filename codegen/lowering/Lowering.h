@@ -111,6 +111,9 @@ private:
                            const KernelSchedule &schedule);
   LogicalResult lowerExpert(KernelOp kernel, ExpertOp op,
                             const KernelSchedule &schedule);
+  // LayoutLowering.cpp
+  LogicalResult lowerLayout(KernelOp kernel, Operation *root,
+                            const KernelSchedule &schedule);
 
   /// y = x w^T (+ bias) for the weight param `w` (operand of the body op):
   /// the kernel request for `schedule`'s phase and its call with `wArg`'s
@@ -131,8 +134,15 @@ private:
   uint32_t activation(Value result);
   uint32_t temporary(const std::vector<int64_t> &shape,
                      PlanType type = PlanType::f32);
-  /// Frees the arena slot of an activation tensor.
-  void release(uint32_t tensor) { slots.release(entry->tensors[tensor].ref); }
+  /// Drops a use of an activation tensor's arena slot, which is freed when
+  /// no tensor bound to it is live (reshapes alias their input's slot).
+  void release(uint32_t tensor) { releaseSlot(entry->tensors[tensor].ref); }
+  void releaseSlot(uint32_t slot) {
+    if (--slotUsers[slot] == 0)
+      slots.release(slot);
+  }
+  /// Binds `result` to the memory of tensor `tensor` with its own shape.
+  void alias(Value result, uint32_t tensor);
   uint32_t addTensor(PlanTensor tensor);
   /// The entry's tensor of state `name` (a per-sequence plan state).
   std::optional<uint32_t> stateTensor(StringRef name, Operation *at);
@@ -172,6 +182,7 @@ private:
   llvm::DenseMap<Value, Binding> values;
   std::map<uint32_t, uint32_t> entryTensorOfWeight, entryTensorOfState;
   SlotAllocator slots;
+  std::map<uint32_t, int> slotUsers; // live tensors per arena slot
 };
 
 } // namespace lowering

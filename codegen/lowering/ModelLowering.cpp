@@ -11,6 +11,7 @@
 #include "codegen/lowering/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
 
@@ -65,6 +66,7 @@ uint32_t Lowering::temporary(const std::vector<int64_t> &shape,
   t.type = type;
   t.shape = shape;
   t.ref = slots.allocate(planElements(shape, 1));
+  slotUsers[t.ref] = 1;
   return addTensor(std::move(t));
 }
 
@@ -236,11 +238,13 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   if (!root)
     return kernel.emitError() << "kernel has no op";
   if (!isa<EmbedOp, NormOp, LinearOp, LogitsOp, ActivationOp, AddOp, SubOp,
-           MulOp, RopeOp, AttentionOp, RouteOp, ExpertOp>(root))
+           MulOp, RopeOp, AttentionOp, RouteOp, ExpertOp, ReshapeOp, SliceOp,
+           ConcatOp, BroadcastOp>(root))
     return root->emitError()
            << "codegen does not support '" << root->getName().getStringRef()
            << "' yet; supported: embed, norm, linear, logits, activation, "
-              "add, sub, mul, rope, attention, route, expert";
+              "add, sub, mul, rope, attention, route, expert, reshape, slice, "
+              "concat, broadcast";
   for (Type type : root->getResultTypes()) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     bool routeIndices = isa<RouteOp>(root) && tensor &&
@@ -254,6 +258,8 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     return lowerRoute(kernel, route, schedule);
   if (auto expert = dyn_cast<ExpertOp>(root))
     return lowerExpert(kernel, expert, schedule);
+  if (isa<ReshapeOp, SliceOp, ConcatOp, BroadcastOp>(root))
+    return lowerLayout(kernel, root, schedule);
   std::string name = kernel.getName().str();
   auto request = [&](KernelParams params, const KernelSchedule &s,
                      const std::string &suffix = "") {
@@ -499,7 +505,7 @@ LogicalResult Lowering::lowerAttention(KernelOp kernel, AttentionOp op,
     values[kernel.getResult(2)] = vCache;
   }
   for (uint32_t t : temporaries)
-    slots.release(entry->tensors[t].ref);
+    release(t);
   return success();
 }
 
@@ -515,6 +521,7 @@ LogicalResult Lowering::lowerEntry(func::FuncOp func) {
   entryTensorOfWeight.clear();
   entryTensorOfState.clear();
   slots = SlotAllocator();
+  slotUsers.clear();
 
   // Arguments: the token ids and the position.
   bool haveTokens = false;
@@ -561,10 +568,11 @@ LogicalResult Lowering::lowerEntry(func::FuncOp func) {
         return;
       PlanTensor &t = entry->tensors[b->index];
       if (t.kind == TensorKind::activation && b->index != entry->logits)
-        slots.release(t.ref);
+        releaseSlot(t.ref);
     };
+    llvm::SmallPtrSet<void *, 8> released; // an operand may repeat
     for (Value v : op.getOperands())
-      if (lastUse[v] == i)
+      if (lastUse[v] == i && released.insert(v.getAsOpaquePointer()).second)
         release(v);
     for (Value v : op.getResults())
       if (!lastUse.count(v))
