@@ -105,7 +105,8 @@ public:
                                   int64_t max);
   /// A list of strings.
   std::vector<std::string> getStringList(llvm::StringRef key);
-  /// A list of numbers (JSON's Infinity read as +inf).
+  /// A list of numbers (Python's bare Infinity and transformers 5's
+  /// {"__float__": "Infinity"} read as +inf).
   std::vector<double> getNumberList(llvm::StringRef key);
   std::optional<Object> getObject(llvm::StringRef key);
 

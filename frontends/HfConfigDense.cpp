@@ -89,8 +89,9 @@ namespace {
 int64_t readQwen2Window(Object &cfg, const ModelSpec &spec,
                         const AttentionTraits &t, std::vector<bool> &windowed) {
   bool use = cfg.getBool("use_sliding_window", false);
+  // transformers 5 writes 0 (no window) when use_sliding_window is false.
   int64_t window = cfg.getInt(
-      "sliding_window", cfg.contains("sliding_window") ? 0 : 4096, 1, kMaxSize);
+      "sliding_window", cfg.contains("sliding_window") ? 0 : 4096, 0, kMaxSize);
   int64_t firstWindowed = cfg.getInt("max_window_layers", 28, 0, 4096);
   std::vector<std::string> types;
   if (t.layerTypes)

@@ -114,6 +114,7 @@ void hf::readQwen2Moe(Object &cfg, ModelSpec &spec) {
   t.qkvBias = true;
   t.qkvBiasKey = "qkv_bias";
   t.window = AttentionTraits::Window::qwen2;
+  t.layerTypes = true; // Qwen2MoeAttention windows the layers it marks
   readAttention(cfg, spec, t);
   FfnKind activation = readGatedActivation(cfg, "silu");
   FfnSpec moe =
@@ -168,6 +169,11 @@ void hf::readDeepseekV3(Object &cfg, ModelSpec &spec) {
   a.vHeadDim = cfg.requireInt("v_head_dim", 1, 65536);
   a.headDim = nopeDim + ropeDim;
   a.ropeHeadDim = ropeDim;
+  // transformers 5 writes qk_head_dim, and DeepseekV3Config recomputes it.
+  if (cfg.has("qk_head_dim"))
+    cfg.warn("qk_head_dim", "'qk_head_dim' is ignored: transformers derives "
+                            "it as qk_nope_head_dim + qk_rope_head_dim");
+  cfg.use("qk_head_dim");
   // q_a / kv_a and o carry the bias; q_b, kv_b and full-rank q never do.
   a.qkvBias = a.outBias = cfg.getBool("attention_bias", false);
   // DeepseekV3Config sets head_dim to qk_rope_head_dim, and RoPE reads it.

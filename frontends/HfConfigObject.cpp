@@ -132,6 +132,26 @@ std::string range(int64_t min, int64_t max) {
   return "[" + std::to_string(min) + ", " + std::to_string(max) + "]";
 }
 
+/// A JSON number, or a float in the tagged form transformers 5 writes for the
+/// values JSON cannot hold: {"__float__": "Infinity"} ("-Infinity", "NaN").
+std::optional<double> numberOf(const json::Value &value) {
+  if (std::optional<double> v = value.getAsNumber())
+    return v;
+  const json::Object *tagged = value.getAsObject();
+  if (!tagged || tagged->size() != 1)
+    return std::nullopt;
+  std::optional<StringRef> tag = tagged->getString("__float__");
+  if (!tag)
+    return std::nullopt;
+  if (*tag == "Infinity")
+    return HUGE_VAL;
+  if (*tag == "-Infinity")
+    return -HUGE_VAL;
+  if (*tag == "NaN")
+    return std::nan("");
+  return std::nullopt;
+}
+
 } // namespace
 
 Object::Object(Context &context, const json::Object &object, std::string path)
@@ -318,7 +338,7 @@ std::vector<double> Object::getNumberList(StringRef key) {
     return out;
   }
   for (const json::Value &element : *array) {
-    std::optional<double> v = element.getAsNumber();
+    std::optional<double> v = numberOf(element);
     if (!v) {
       fail(key, name(key) + " must be a list of numbers, but holds " +
                     describe(element));

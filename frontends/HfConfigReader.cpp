@@ -73,6 +73,7 @@ const char *ignoredReason(StringRef key) {
       {"residual_in_fp32", kImplementation},
       {"use_mambapy", kImplementation},
       {"use_mamba_kernels", kImplementation},
+      {"use_associative_scan", kImplementation},
       {"reorder_and_upcast_attn", kImplementation},
       {"chunk_size", kImplementation},
       {"chunk_size_feed_forward", kImplementation},

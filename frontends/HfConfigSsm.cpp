@@ -123,7 +123,8 @@ void hf::readMamba2(Object &cfg, ModelSpec &spec) {
   // dt is clamped to time_step_limit; only the default (0, inf) is a no-op.
   std::vector<double> limit = cfg.getNumberList("time_step_limit");
   if (!cfg.failed() && !limit.empty() &&
-      !(limit.size() == 2 && limit[0] == 0.0 && std::isinf(limit[1])))
+      !(limit.size() == 2 && limit[0] == 0.0 && std::isinf(limit[1]) &&
+        limit[1] > 0))
     cfg.fail("time_step_limit", "'time_step_limit' clamps dt, which mgc does "
                                 "not support; expected [0.0, Infinity]");
   if (cfg.has("time_step_rank"))
