@@ -40,6 +40,32 @@ std::string shapeText(const std::vector<int64_t> &shape) {
   return s + "]";
 }
 
+/// A stacked weight [E, ...] read from E tensors `<name>.<e>` of shape [...]
+/// (one per expert, as Hugging Face MoE checkpoints store them).
+std::string stackedValues(const std::string &name,
+                          const std::vector<int64_t> &shape,
+                          const WeightFile &file, std::vector<float> &out) {
+  const std::vector<int64_t> piece(shape.begin() + 1, shape.end());
+  const int64_t pieceElements = planElements(piece, 1);
+  for (int64_t e = 0; e < shape[0]; ++e) {
+    std::string error, pieceName = name + "." + std::to_string(e);
+    const TensorInfo *tensor = file.get(pieceName, error);
+    if (!tensor)
+      return error;
+    if (tensor->shape != piece)
+      return file.path() + ": weight '" + pieceName + "' has shape " +
+             shapeText(tensor->shape) + ", the model needs " +
+             shapeText(piece);
+    if (!WeightFile::copyAsF32(*tensor, out.data() + e * pieceElements,
+                               error))
+      return error;
+  }
+  if (file.find(name + "." + std::to_string(shape[0])))
+    return file.path() + ": more than the model's " +
+           std::to_string(shape[0]) + " experts for '" + name + "'";
+  return {};
+}
+
 /// The weight's values in the model's shape, as f32.
 std::string sourceValues(const std::string &name,
                          const std::vector<int64_t> &shape,
@@ -55,6 +81,9 @@ std::string sourceValues(const std::string &name,
     return "no weights for '" + name +
            "': the input has no weight file (use --random-weights)";
   std::string error;
+  if (!source.file->find(name) && shape.size() >= 2 &&
+      source.file->find(name + ".0"))
+    return stackedValues(name, shape, *source.file, out);
   const TensorInfo *tensor = source.file->get(name, error);
   if (!tensor)
     return error;

@@ -108,6 +108,25 @@ std::string mgc::ggufToCanonical(const std::string &name) {
   return lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
 }
 
+/// One expert's matrix of a Hugging Face MoE layer as a piece of mgc's
+/// stacked expert weight: `block_sparse_moe.experts.3.w1.weight` (Mixtral)
+/// or `mlp.experts.3.gate_proj.weight` -> `ffn.experts.gate.3`, the row of
+/// `ffn.experts.gate` [experts, ffn, hidden] for expert 3; "" otherwise.
+static std::string hfExpertPiece(const std::string &rest) {
+  static const Rename kPieces[] = {
+      {"w1", "gate"},        {"w3", "up"},      {"w2", "down"},
+      {"gate_proj", "gate"}, {"up_proj", "up"}, {"down_proj", "down"},
+  };
+  std::string expert, tail;
+  if (!splitLayer(rest, "block_sparse_moe.experts.", expert, tail) &&
+      !splitLayer(rest, "mlp.experts.", expert, tail))
+    return {};
+  for (const Rename &piece : kPieces)
+    if (tail == std::string(piece.from) + ".weight")
+      return std::string("ffn.experts.") + piece.to + "." + expert;
+  return {};
+}
+
 std::string mgc::hfToCanonical(const std::string &name) {
   static const Rename kGlobal[] = {
       {"model.embed_tokens.weight", "embed.tokens.weight"},
@@ -127,12 +146,35 @@ std::string mgc::hfToCanonical(const std::string &name) {
       {"mlp.gate_proj", "ffn.gate"},
       {"mlp.up_proj", "ffn.up"},
       {"mlp.down_proj", "ffn.down"},
+      // Multi-head latent attention (DeepSeek-V2/V3, Kimi K2).
+      {"self_attn.q_a_proj", "attn.q_a"},
+      {"self_attn.q_a_layernorm", "attn.q_a_norm"},
+      {"self_attn.q_b_proj", "attn.q_b"},
+      {"self_attn.kv_a_proj_with_mqa", "attn.kv_a"},
+      {"self_attn.kv_a_layernorm", "attn.kv_a_norm"},
+      {"self_attn.kv_b_proj", "attn.kv_b"},
+      // Mixture of experts: the router and shared experts (Mixtral,
+      // Qwen2-MoE, DeepSeek-V3).
+      {"block_sparse_moe.gate", "ffn.router"},
+      {"mlp.gate", "ffn.router"},
+      {"mlp.shared_expert.gate_proj", "ffn.shared.gate"},
+      {"mlp.shared_expert.up_proj", "ffn.shared.up"},
+      {"mlp.shared_expert.down_proj", "ffn.shared.down"},
+      {"mlp.shared_experts.gate_proj", "ffn.shared.gate"},
+      {"mlp.shared_experts.up_proj", "ffn.shared.up"},
+      {"mlp.shared_experts.down_proj", "ffn.shared.down"},
+      {"mlp.shared_expert_gate", "ffn.shared_gate"},
   };
   std::string layer, rest;
   if (splitLayer(name, "model.layers.", layer, rest)) {
+    const std::string prefix = "layers." + layer + ".";
+    if (rest == "mlp.gate.e_score_correction_bias")
+      return prefix + "ffn.router.correction_bias";
+    if (std::string expert = hfExpertPiece(rest); !expert.empty())
+      return prefix + expert;
     std::string renamed =
         renameModule(rest, kLayer, sizeof(kLayer) / sizeof(kLayer[0]));
-    return renamed.empty() ? renamed : "layers." + layer + "." + renamed;
+    return renamed.empty() ? renamed : prefix + renamed;
   }
   return lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
 }
