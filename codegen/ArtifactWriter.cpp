@@ -143,7 +143,8 @@ std::string mgc::writeArtifact(LoweredModel &model,
   auto start = std::chrono::steady_clock::now();
   std::string weights;
   if (std::string error = buildWeightsSection(
-          model.plan, model.weightSourceShapes, options.weights, weights);
+          model.plan, model.weightSourceShapes, model.weightSplats,
+          options.weights, weights);
       !error.empty())
     return error;
   s.weightSeconds = secondsSince(start);

@@ -13,6 +13,7 @@
 #include "codegen/KernelRequest.h"
 #include "runtime/model/Plan.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct LoweredModel {
   // The shape the model gives each plan weight (plan.weights[i]), before
   // any packing: what the weight file must hold.
   std::vector<std::vector<int64_t>> weightSourceShapes;
+  // For plan weights that hold an mgc.constant, its value (every element);
+  // empty for weights read from the model (parallel to plan.weights).
+  std::vector<std::optional<double>> weightSplats;
 };
 
 } // namespace mgc

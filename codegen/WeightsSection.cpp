@@ -115,9 +115,11 @@ float mgc::randomWeight(const std::string &name,
 std::string
 mgc::buildWeightsSection(Plan &plan,
                          const std::vector<std::vector<int64_t>> &sourceShapes,
+                         const std::vector<std::optional<double>> &splats,
                          const WeightSource &source, std::string &section) {
   section.clear();
-  if (sourceShapes.size() != plan.weights.size())
+  if (sourceShapes.size() != plan.weights.size() ||
+      splats.size() != plan.weights.size())
     return "internal error: weight shapes do not match the plan";
   // By name, so a weight stored in two layouts (prefill panels, decode
   // rows) is read or synthesized once.
@@ -143,7 +145,10 @@ mgc::buildWeightsSection(Plan &plan,
   for (size_t i : order) {
     const PlanWeight &w = plan.weights[i];
     const std::vector<int64_t> &shape = sourceShapes[i];
-    if (!loaded || *loaded != w.name) {
+    if (splats[i]) {
+      values.assign(size_t(planElements(shape, 1)), float(*splats[i]));
+      loaded = nullptr;
+    } else if (!loaded || *loaded != w.name) {
       if (std::string error = sourceValues(w.name, shape, source, values);
           !error.empty())
         return error;

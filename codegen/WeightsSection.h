@@ -15,6 +15,7 @@
 #include "runtime/model/Plan.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,13 @@ float randomWeight(const std::string &name, const std::vector<int64_t> &shape,
 
 /// Fills `section` with plan.weights, setting each weight's offset and
 /// size. `sourceShapes[i]` is the shape the model gives weight i (before
-/// packing). Returns "" on success, else one message naming the weight.
+/// packing); `splats[i]`, when set, is the value of every element of a
+/// weight that holds a compile-time constant rather than a model tensor.
+/// Returns "" on success, else one message naming the weight.
 std::string
 buildWeightsSection(Plan &plan,
                     const std::vector<std::vector<int64_t>> &sourceShapes,
+                    const std::vector<std::optional<double>> &splats,
                     const WeightSource &source, std::string &section);
 
 } // namespace mgc

@@ -131,6 +131,9 @@ private:
   std::optional<uint32_t> input(Value inner, Operation *at);
   std::optional<uint32_t> weight(Value inner, WeightLayout layout,
                                  int64_t panel, Operation *at);
+  /// A weight holding an mgc.constant of the kernel body (every element its
+  /// value), shared by equal constants.
+  uint32_t constantWeight(ConstantOp constant);
   uint32_t activation(Value result);
   uint32_t temporary(const std::vector<int64_t> &shape,
                      PlanType type = PlanType::f32);

@@ -111,7 +111,43 @@ Value outerValue(KernelOp kernel, Value inner) {
   return kernel.getInputs()[arg.getArgNumber()];
 }
 
+uint32_t Lowering::constantWeight(ConstantOp constant) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  const double value = constant.getValue().convertToDouble();
+  std::vector<int64_t> shape = planShape(type);
+  char text[64];
+  std::snprintf(text, sizeof(text), "%a", value);
+  std::string name = "mgc.constant " + std::string(text);
+  for (int64_t d : shape)
+    name += " " + std::to_string(d);
+  auto it = weightByKey.find(name);
+  uint32_t index;
+  if (it != weightByKey.end()) {
+    index = it->second;
+  } else {
+    PlanWeight w;
+    w.name = name;
+    w.shape = shape;
+    out.plan.weights.push_back(w);
+    out.weightSourceShapes.push_back(shape);
+    out.weightSplats.push_back(value);
+    index = uint32_t(out.plan.weights.size() - 1);
+    weightByKey[name] = index;
+  }
+  auto [pos, inserted] = entryTensorOfWeight.try_emplace(index, 0);
+  if (inserted) {
+    PlanTensor t;
+    t.kind = TensorKind::weight;
+    t.shape = shape;
+    t.ref = index;
+    pos->second = addTensor(std::move(t));
+  }
+  return pos->second;
+}
+
 std::optional<uint32_t> Lowering::input(Value inner, Operation *at) {
+  if (auto constant = inner.getDefiningOp<ConstantOp>())
+    return constantWeight(constant);
   Value outer = outerValue(currentKernel, inner);
   Binding *b = outer ? binding(outer) : nullptr;
   if (b && b->kind == Binding::param)
@@ -162,6 +198,7 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
     }
     out.plan.weights.push_back(w);
     out.weightSourceShapes.push_back(shape);
+    out.weightSplats.push_back(std::nullopt);
     index = uint32_t(out.plan.weights.size() - 1);
     weightByKey[key] = index;
   }
@@ -224,15 +261,16 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   schedule.threads = scheduleAttr.getThreads();
   schedule.halideTarget = out.halideTarget;
 
-  // The one compute op of the body.
+  // The one compute op of the body (constants are its operands, bound as
+  // constant weights).
   Operation *root = nullptr;
   for (Operation &op : kernel.getBody().front()) {
-    if (isa<YieldOp>(op))
+    if (isa<YieldOp, ConstantOp>(op))
       continue;
-    if (root || isa<ConstantOp>(op))
+    if (root)
       return kernel.emitError()
-             << "codegen supports kernels of exactly one op without "
-                "constants; this one holds more";
+             << "codegen supports kernels of exactly one op (besides "
+                "constants); this one holds more";
     root = &op;
   }
   if (!root)
