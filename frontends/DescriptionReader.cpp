@@ -2,7 +2,10 @@
 
 #include "frontends/DescriptionReader.h"
 
+#include <cstdio>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 using namespace mgc;
 
@@ -254,11 +257,295 @@ void readLayers(TomlTable &t, ModelSpec &spec,
         {pick(mixerPrefix, mixerCycle, i, 0), pick(ffnPrefix, ffnCycle, i, -1)});
 }
 
+/// Reads the file at `path` into `text`.
+bool readText(const std::string &path, std::string &text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return false;
+  std::ostringstream out;
+  out << in.rdbuf();
+  text = out.str();
+  return !in.bad();
+}
+
+std::string codePointName(uint32_t c) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "U+%04X", unsigned(c));
+  return buffer;
+}
+
+/// What checkText found in a description's text.
+struct TextCheck {
+  /// Where the first non-ASCII character outside a comment or string is
+  /// (npos if none), and which one.
+  size_t unsafeOffset = std::string::npos;
+  SourcePos unsafePos;
+  uint32_t unsafeChar = 0;
+  const char *where = "";
+};
+
+/// Checks the description text before toml++ sees it: valid UTF-8 and no
+/// control characters but tab and line breaks (else false, with `error`),
+/// and finds the first non-ASCII character outside a comment or string.
+///
+/// toml++ 3.3.0 has undefined behaviour (TOML_UNREACHABLE in
+/// is_non_ascii_horizontal_whitespace, marzer/tomlplusplus#190) when it asks
+/// whether one of many non-ASCII characters is whitespace, which it does
+/// everywhere outside comments and strings (keys, bare values, between
+/// tokens) and, in a multi-line basic string, after a backslash. TOML allows
+/// non-ASCII characters nowhere else, so the only valid descriptions refused
+/// are those with a non-ASCII character as the first one after a
+/// line-ending backslash. Where this model of TOML's structure loses track
+/// (the text is no longer TOML), no later non-ASCII character counts as
+/// being in a string or comment.
+bool checkText(const std::string &text, TextCheck &check, ReadError &error) {
+  // Where toml++'s parser is: a key (line start, a table header, an inline
+  // table), a value, a bare value (numbers, booleans, dates: everything up
+  // to a ',', ']', '}', '#' or line break), after a value, or lost.
+  enum class Mode { key, value, bare, afterValue, lost };
+  enum class String { none, basic, literal, multiBasic, multiLiteral };
+  // The open arrays ('[') and inline tables ('{'); a header is a '['
+  // while `header` is set.
+  std::string nesting;
+  bool header = false;
+  Mode mode = Mode::key;
+  bool lineStart = true; // in a key, nothing read on this line yet
+  String string = String::none;
+  Mode afterString = Mode::afterValue;
+  bool comment = false;
+  // After a backslash in a multi-line basic string: 1 the escaped
+  // character, 2 the blanks and line breaks after a line-ending backslash.
+  int escape = 0;
+  int line = 1, column = 1;
+  auto fail = [&](const std::string &message) {
+    error = {true, {line, column}, "syntax error: " + message};
+    return false;
+  };
+  auto unsafe = [&](size_t offset, uint32_t c, const char *where) {
+    if (check.unsafeOffset == std::string::npos) {
+      check.unsafeOffset = offset;
+      check.unsafePos = {line, column};
+      check.unsafeChar = c;
+      check.where = where;
+    }
+  };
+  auto closeNesting = [&](char close) {
+    char open = close == ']' ? '[' : '{';
+    if (nesting.empty() || nesting.back() != open)
+      return Mode::lost;
+    nesting.pop_back();
+    return Mode::afterValue;
+  };
+  auto newLine = [&](Mode m) {
+    if (m == Mode::lost)
+      return m;
+    if (!nesting.empty())
+      return nesting.back() == '[' && m != Mode::key ? m : Mode::lost;
+    lineStart = true;
+    return m == Mode::key || m == Mode::afterValue || m == Mode::bare
+               ? Mode::key
+               : Mode::lost;
+  };
+  size_t i = 0, n = text.size();
+  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+    i = 3; // a byte order mark
+  auto run = [&](char q) {
+    size_t k = i;
+    while (k < n && text[k] == q)
+      ++k;
+    return k - i;
+  };
+  while (i < n) {
+    // Decode one code point.
+    uint8_t b = uint8_t(text[i]);
+    uint32_t c = b;
+    size_t length = 1;
+    if (b >= 0x80) {
+      length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 0;
+      static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+      bool ok = length >= 2 && b < 0xF5 && i + length <= n;
+      c = ok ? b & (0x7F >> length) : 0;
+      for (size_t k = 1; ok && k < length; ++k) {
+        uint8_t next = uint8_t(text[i + k]);
+        ok = (next & 0xC0) == 0x80;
+        c = (c << 6) | (next & 0x3F);
+      }
+      if (!ok || c < kMin[length] || c > 0x10FFFF ||
+          (c >= 0xD800 && c <= 0xDFFF)) {
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", unsigned(b));
+        return fail(std::string("invalid UTF-8 (byte ") + byte +
+                    "); a description must be UTF-8 text");
+      }
+    }
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+      return fail("control character " + codePointName(c) +
+                  "; only tab and line breaks are allowed");
+    size_t step = length;
+    bool ascii = c < 0x80;
+    bool blank = c == ' ' || c == '\t' || c == '\r';
+    if (comment) {
+      if (c == '\n') {
+        comment = false;
+        mode = newLine(mode);
+      }
+    } else if (escape != 0) {
+      if (!ascii)
+        unsafe(i, c, "after a backslash in a string");
+      if (escape == 1 && !blank && c != '\n') {
+        escape = 0; // an escaped character
+      } else if (blank || c == '\n') {
+        escape = 2;
+      } else {
+        escape = 0;
+        continue; // the first character after a line-ending backslash
+      }
+    } else if (string != String::none) {
+      bool basic = string == String::basic || string == String::multiBasic;
+      bool multi =
+          string == String::multiBasic || string == String::multiLiteral;
+      char quote = basic ? '"' : '\'';
+      if (c == uint32_t(quote)) {
+        step = multi ? run(quote) : 1;
+        if (!multi || step >= 3) {
+          string = String::none;
+          mode = afterString;
+        }
+      } else if (c == '\n' && !multi) {
+        string = String::none;
+        mode = Mode::lost;
+      } else if (basic && c == '\\') {
+        escape = 1;
+      }
+    } else {
+      if (!ascii)
+        unsafe(i, c, "outside a string or comment");
+      bool quote = c == '"' || c == '\'';
+      switch (mode) {
+      case Mode::key:
+        if (c == '#' && lineStart && nesting.empty()) {
+          comment = true;
+        } else if (c == '[' && lineStart && nesting.empty()) {
+          step = run('[') >= 2 ? 2 : 1;
+          header = true;
+          nesting.push_back('[');
+        } else if (c == ']' && header) {
+          step = run(']') >= 2 ? 2 : 1;
+          header = false;
+          mode = closeNesting(']');
+        } else if (c == '}' && lineStart && !nesting.empty() &&
+                   nesting.back() == '{') {
+          mode = closeNesting('}'); // {}
+        } else if (c == '=' && !header) {
+          mode = Mode::value;
+        } else if (c == '\n') {
+          mode = newLine(mode);
+        } else if (quote) {
+          string = String::basic; // set below
+          afterString = Mode::key;
+        } else if (!blank && !(c == '.' || c == '_' || c == '-' ||
+                               (c >= '0' && c <= '9') ||
+                               (c >= 'a' && c <= 'z') ||
+                               (c >= 'A' && c <= 'Z'))) {
+          mode = Mode::lost;
+        }
+        if (!blank && c != '\n' && mode == Mode::key && !comment)
+          lineStart = false;
+        break;
+      case Mode::value:
+        if (quote) {
+          string = String::basic; // set below
+          afterString = Mode::afterValue;
+        } else if (c == '[') {
+          nesting.push_back('[');
+        } else if (c == '{') {
+          nesting.push_back('{');
+          mode = Mode::key;
+          lineStart = true;
+        } else if (c == ']') {
+          mode = closeNesting(']'); // [] or a trailing comma
+        } else if (c == '\n') {
+          mode = newLine(mode);
+        } else if (c == '#' && !nesting.empty() && nesting.back() == '[') {
+          comment = true;
+        } else if (!blank) {
+          mode = Mode::bare;
+        }
+        break;
+      case Mode::bare:
+      case Mode::afterValue:
+        if (c == ',') {
+          mode = nesting.empty() ? Mode::lost
+                 : nesting.back() == '[' ? Mode::value
+                                          : Mode::key;
+          lineStart = mode == Mode::key;
+        } else if (c == ']' || c == '}') {
+          mode = closeNesting(char(c));
+        } else if (c == '#') {
+          comment = true;
+          if (mode == Mode::bare)
+            mode = Mode::afterValue;
+        } else if (c == '\n') {
+          mode = newLine(mode == Mode::bare ? Mode::afterValue : mode);
+        } else if (mode == Mode::afterValue && !blank) {
+          mode = Mode::lost;
+        }
+        break;
+      case Mode::lost:
+        break;
+      }
+      if (string == String::basic) {
+        char q = char(c);
+        bool multi = run(q) >= 3;
+        step = multi ? 3 : 1;
+        string = q == '"' ? (multi ? String::multiBasic : String::basic)
+                          : (multi ? String::multiLiteral : String::literal);
+      }
+    }
+    for (size_t k = 0; k < step; ++k) {
+      if (text[i + k] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((uint8_t(text[i + k]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    i += step;
+  }
+  return true;
+}
+
 } // namespace
 
 bool mgc::readDescription(const std::string &path, ModelSpec &spec,
                           ReadError &error) {
-  toml::parse_result parsed = toml::parse_file(path);
+  std::string text;
+  if (!readText(path, text)) {
+    error = {true, {}, "the file cannot be read"};
+    return false;
+  }
+  TextCheck check;
+  if (!checkText(text, check, error))
+    return false;
+  if (check.unsafeOffset != std::string::npos) {
+    // toml++ reads the text before that character safely: a syntax error
+    // on an earlier line comes first (but not one of the cut text's end).
+    toml::parse_result prefix =
+        toml::parse(std::string_view(text).substr(0, check.unsafeOffset), path);
+    std::string_view what = prefix ? "" : prefix.error().description();
+    SourcePos at = prefix ? SourcePos() : toSourcePos(prefix.error().source().begin);
+    if (!prefix && at.line < check.unsafePos.line &&
+        what.find("end-of-file") == what.npos &&
+        what.find("EOF") == what.npos) {
+      error = {true, at, "syntax error: " + std::string(what)};
+      return false;
+    }
+    error = {true, check.unsafePos,
+             "syntax error: non-ASCII character " +
+                 codePointName(check.unsafeChar) + " " + check.where};
+    return false;
+  }
+  toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
     const toml::parse_error &e = parsed.error();
     error = {true, toSourcePos(e.source().begin),

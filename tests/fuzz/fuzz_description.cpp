@@ -13,13 +13,6 @@
 #include "frontends/InputKind.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  // Known (reported): toml++ 3.3.0 reaches TOML_UNREACHABLE (undefined
-  // behaviour) in is_non_ascii_horizontal_whitespace for many non-ASCII
-  // code points (marzer/tomlplusplus#190, #295). Skipped until mgc guards it.
-  if (mgcfuzz::skipKnownBugs())
-    for (size_t i = 0; i < size; ++i)
-      if (data[i] >= 0x80)
-        return -1;
   std::string path = mgcfuzz::writeScratch("model.toml", data, size);
   // `mgc compile` first tells the kind of input from its content.
   mgc::DetectedInput kind = mgc::detectInputKind(path);

@@ -322,7 +322,12 @@ def write_dicts():
     write_dict("description", toml + [
         "[model]", "[[layers]]", "[mixers.", "[ffns.", " = ", "true", "false",
         "1e-5", "-1", "0", "4096", "16777216", "9223372036854775807", "inf",
-        "nan", "0x10", "[]", "{}", "'''", '"' * 3, "\n"])
+        "nan", "0x10", "[]", "{}", "'''", '"' * 3, "\n",
+        # TOML structure around strings and comments, and non-ASCII
+        # characters toml++ 3.3.0 must never be asked about (see
+        # checkText in frontends/DescriptionReader.cpp).
+        "\\\n", "#", ",", ".", "=", "1979-05-27 07:32:00",
+        "\u00a1", "\u00e9", "\u3001", "\ufb30", "\u2028", "\u00a0"])
     hf = quoted(["frontends/HfConfig*.cpp"])
     write_dict("hf_config", ['"%s":' % w for w in hf] + hf + [
         "null", "true", "false", "1e-5", "-1", "0", "4096",
