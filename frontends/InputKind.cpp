@@ -92,8 +92,9 @@ bool looksLikeLlama2c(const std::string &head, uintmax_t fileSize) {
     return false;
   int32_t h[7];
   std::memcpy(h, head.data(), sizeof(h));
-  int32_t dim = h[0], hidden = h[1], layers = h[2], heads = h[3],
-          kvHeads = h[4], vocab = h[5] < 0 ? -h[5] : h[5], seqLen = h[6];
+  int64_t dim = h[0], hidden = h[1], layers = h[2], heads = h[3],
+          kvHeads = h[4], vocab = h[5] < 0 ? -int64_t(h[5]) : h[5],
+          seqLen = h[6];
   bool plausible = dim > 0 && dim <= (1 << 16) && hidden > 0 &&
                    hidden <= (1 << 18) && layers > 0 && layers <= 1024 &&
                    heads > 0 && heads <= dim && dim % heads == 0 &&
