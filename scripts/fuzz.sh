@@ -6,9 +6,14 @@
 #                                          harnesses by default)
 #   scripts/fuzz.sh --merge SECONDS ...    then fold the new inputs that add
 #                                          coverage into tests/fuzz/corpus/
+#   scripts/fuzz.sh --smoke                build every harness, then run the
+#                                          fuzz/<harness>/smoke ctest tests:
+#                                          each replays its committed corpus
+#                                          and fuzzes a few seconds (CI)
 #   scripts/fuzz.sh --list                 the harness names
 #
-# Seeds come from tests/fuzz/corpus/<harness>/ (read-only); new inputs go to
+# Seeds come from tests/fuzz/corpus/<harness>/ and the reproducers of fixed
+# bugs in tests/fuzz/crashes/<harness>/ (both read-only); new inputs go to
 # build-fuzz/corpus/<harness>/, crashes to build-fuzz/artifacts/<harness>/.
 # The exit status is non-zero when any harness found a crash, leak or
 # timeout; the reproducer's path is printed (rerun it with
@@ -26,16 +31,21 @@ all=(description hf_config safetensors gguf llama2c tokenizer tokenizer_encode
      model_file mlir)
 
 merge=0
+smoke=0
 case "${1:-}" in
   --list) printf '%s\n' "${all[@]}"; exit 0 ;;
   --merge) merge=1; shift ;;
+  --smoke) smoke=1; shift ;;
 esac
-if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; then
-  echo "usage: scripts/fuzz.sh [--merge] SECONDS [HARNESS...] | --list" >&2
+if [ "$smoke" -eq 0 ] && { [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+$ ]]; }; then
+  echo "usage: scripts/fuzz.sh [--merge] SECONDS [HARNESS...] | --smoke | --list" >&2
   exit 2
 fi
-seconds=$1
-shift
+seconds=0
+if [ "$smoke" -eq 0 ]; then
+  seconds=$1
+  shift
+fi
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=("${all[@]}")
 for h in "${harnesses[@]}"; do
@@ -66,7 +76,18 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 targets=()
 for h in "${harnesses[@]}"; do targets+=("mgc-fuzz-$h"); done
+start=$(date +%s)
 ninja -C "$build" -j "$jobs" "${targets[@]}"
+
+if [ "$smoke" -eq 1 ]; then
+  built=$(date +%s)
+  status=0
+  ctest --test-dir "$build" -L fuzz-smoke -j "$jobs" --output-on-failure \
+    || status=$?
+  end=$(date +%s)
+  echo "fuzz: smoke: build $((built - start)) s, tests $((end - built)) s"
+  exit "$status"
+fi
 
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs in code
 # built with ASan, and Debian's (uninstrumented) MLIR libraries use that
@@ -79,10 +100,11 @@ run_one() {
   local h=$1
   local dir="$build/corpus/$h" art="$build/artifacts/$h/" log="$build/logs/$h.log"
   mkdir -p "$dir" "$art" "$build/logs"
-  local dict=()
+  local dict=() seeds=("tests/fuzz/corpus/$h")
   [ -f "tests/fuzz/dict/$h.dict" ] && dict=(-dict="tests/fuzz/dict/$h.dict")
+  [ -d "tests/fuzz/crashes/$h" ] && seeds+=("tests/fuzz/crashes/$h")
   local rc=0
-  "$build/bin/mgc-fuzz-$h" "$dir" "tests/fuzz/corpus/$h" \
+  "$build/bin/mgc-fuzz-$h" "$dir" "${seeds[@]}" \
     -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \
     -max_len="$(max_len "$h")" -print_final_stats=1 \
     -artifact_prefix="$art" "${dict[@]}" >"$log" 2>&1 || rc=$?

@@ -79,17 +79,6 @@ inline void removeStaleScratch(const std::string &root) {
 }
 } // namespace detail
 
-/// Whether to skip an input that hits a known, reported bug (so the fuzzer
-/// goes on to new ones). MGC_FUZZ_ALL=1 in the environment skips nothing,
-/// to check that a fix works.
-inline bool skipKnownBugs() {
-  static const bool skip = [] {
-    const char *all = std::getenv("MGC_FUZZ_ALL");
-    return !(all && *all && *all != '0');
-  }();
-  return skip;
-}
-
 /// A directory private to this process, created on first use.
 inline const std::string &scratchDir() {
   std::string &dir = detail::scratchPath();

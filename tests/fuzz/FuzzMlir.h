@@ -59,18 +59,7 @@ struct FuzzContext {
 
 /// Larger models take long to build and teach the fuzzer nothing new.
 inline bool smallEnoughToBuild(const mgc::ModelSpec &spec) {
-  if (spec.numLayers > 8 || spec.layers.size() > 8)
-    return false;
-  // Known (reported): frontends/BuildH3.cpp emits a slice and a reshape per
-  // channel of an H3 head (d = hidden / heads, up to 2^20): a 150-byte
-  // description builds for minutes into gigabytes of IR.
-  if (skipKnownBugs())
-    for (const mgc::MixerSpec &m : spec.mixers)
-      if (m.kind == mgc::MixerSpec::Kind::scan &&
-          m.scan.kind == mgc::ScanMixerKind::h3 &&
-          spec.hidden / (m.scan.heads > 0 ? m.scan.heads : spec.hidden) > 256)
-        return false;
-  return true;
+  return spec.numLayers <= 8 && spec.layers.size() <= 8;
 }
 
 /// Builds `spec` (which `reader` finalized) and computes its statistics as

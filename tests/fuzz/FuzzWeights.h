@@ -19,9 +19,8 @@
 
 namespace mgcfuzz {
 
-/// Checks `file`; false when it holds a known, reported bug and the caller
-/// should stop here (see skipKnownBugs).
-inline bool checkWeightFile(const mgc::WeightFile &file) {
+/// Checks `file`; any broken promise aborts (see `violated`).
+inline void checkWeightFile(const mgc::WeightFile &file) {
   std::vector<uint64_t> fileSizes;
   for (const std::string &path : file.files()) {
     struct stat st;
@@ -36,11 +35,8 @@ inline bool checkWeightFile(const mgc::WeightFile &file) {
     if (t.shard >= fileSizes.size())
       violated("tensor in a shard that does not exist", where);
     // numElements (shape order, int64_t) must not overflow: every dimension
-    // >= 0 and every partial product an int64_t. Known (reported): the GGUF
-    // reader checks the product in the file's order (fastest dimension
-    // first) with mulChecked, which passes anything after a zero dimension,
-    // then casts each dimension to int64_t: a dimension >= 2^63 becomes
-    // negative, and numElements can overflow before it reaches the zero.
+    // >= 0 and every partial product an int64_t, even after a zero
+    // dimension (which the GGUF reader once let through).
     bool overflows = false;
     __int128 partial = 1;
     for (int64_t d : t.shape) {
@@ -54,9 +50,6 @@ inline bool checkWeightFile(const mgc::WeightFile &file) {
         break;
       }
     }
-    if (overflows && skipKnownBugs() &&
-        file.format() == mgc::WeightFormat::Gguf)
-      return false;
     if (overflows)
       (void)t.numElements(); // UBSan names the overflow, if there is one
     if (overflows)
@@ -103,7 +96,6 @@ inline bool checkWeightFile(const mgc::WeightFile &file) {
     (void)v.getDouble(d);
     (void)v.arrayLength();
   }
-  return true;
 }
 
 } // namespace mgcfuzz
