@@ -106,6 +106,12 @@ int64_t matmulMacs(Operation *op) {
            vectorsPerToken(linear.getInput().getType());
   if (auto logits = dyn_cast<LogitsOp>(op))
     return logits.getWeight().getType().getNumElements();
+  if (auto head = dyn_cast<HeadLinearOp>(op)) {
+    // Every head multiplies its [in] vector by an [out, in] block part.
+    ArrayRef<int64_t> in = head.getInput().getType().getShape();
+    ArrayRef<int64_t> out = head.getResult().getType().getShape();
+    return in[1] * in[2] * out[2];
+  }
   if (auto route = dyn_cast<RouteOp>(op))
     return route.getGate().getType().getNumElements();
   if (auto expert = dyn_cast<ExpertOp>(op)) {

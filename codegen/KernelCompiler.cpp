@@ -9,12 +9,16 @@
 #include "codegen/KernelCompiler.h"
 
 #include "codegen/kernels/AttentionKernel.h"
+#include "codegen/kernels/Conv1dKernel.h"
 #include "codegen/kernels/EmbedKernel.h"
+#include "codegen/kernels/HeadLinearKernel.h"
 #include "codegen/kernels/LayoutKernel.h"
 #include "codegen/kernels/LinearKernel.h"
 #include "codegen/kernels/MoeKernels.h"
 #include "codegen/kernels/NormKernel.h"
 #include "codegen/kernels/RopeKernel.h"
+#include "codegen/kernels/ScanKernel.h"
+#include "codegen/kernels/SequenceKernel.h"
 
 #include "Halide.h"
 
@@ -151,6 +155,18 @@ struct Generate {
     spec.features = r.features;
     return fromPipeline(buildGatherRowsKernel(spec, schedule), error);
   }
+  std::optional<BuiltKernel> operator()(const HeadLinearRequest &r) {
+    HeadLinearKernelSpec spec;
+    spec.tokens = r.tokens;
+    spec.heads = r.heads;
+    spec.in = r.in;
+    spec.out = r.out;
+    spec.block = r.block;
+    spec.offset = r.offset;
+    spec.columns = r.columns;
+    spec.transpose = r.transpose;
+    return fromPipeline(buildHeadLinearKernel(spec, schedule), error);
+  }
   std::optional<BuiltKernel> operator()(const LayoutRequest &r) {
     LayoutKernelSpec spec;
     spec.kind = LayoutKernelSpec::Kind(r.kind);
@@ -159,6 +175,39 @@ struct Generate {
     spec.dim = r.dim;
     spec.offset = r.offset;
     return fromPipeline(buildLayoutKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const ScanRequest &r) {
+    ScanKernelSpec spec;
+    spec.variant = ScanKernelSpec::Variant(r.variant);
+    spec.direction = ScanKernelSpec::Direction(r.direction);
+    spec.skip = ScanKernelSpec::Skip(r.skip);
+    spec.tokens = r.tokens;
+    spec.heads = r.heads;
+    spec.headDim = r.headDim;
+    spec.stateSize = r.stateSize;
+    spec.groups = r.groups;
+    spec.hasDt = r.hasDt;
+    spec.perTokenDecay = r.perTokenDecay;
+    spec.hasState = r.hasState;
+    spec.entryMajorState = r.entryMajorState;
+    return fromPipeline(buildScanKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const Conv1dRequest &r) {
+    Conv1dKernelSpec spec;
+    spec.tokens = r.tokens;
+    spec.channels = r.channels;
+    spec.width = r.width;
+    spec.hasBias = r.hasBias;
+    spec.hasState = r.hasState;
+    spec.centered = r.centered;
+    return fromPipeline(buildConv1dKernel(spec, schedule), error);
+  }
+  std::optional<BuiltKernel> operator()(const SequenceRequest &r) {
+    SequenceKernelSpec spec;
+    spec.kind = SequenceKernelSpec::Kind(r.kind);
+    spec.shape = r.shape;
+    spec.hasState = r.hasState;
+    return fromPipeline(buildSequenceKernel(spec, schedule), error);
   }
   std::optional<BuiltKernel> operator()(const CombineExpertsRequest &r) {
     CombineExpertsKernelSpec spec;

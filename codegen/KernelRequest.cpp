@@ -104,6 +104,16 @@ struct ParamsKey {
   void operator()(const GatherRowsRequest &r) {
     k.add("gather_rows", r.features);
   }
+  void operator()(const HeadLinearRequest &r) {
+    k.add("head_linear", int64_t(r.transpose))
+        .add("tokens", r.tokens)
+        .add("heads", r.heads)
+        .add("in", r.in)
+        .add("out", r.out)
+        .add("block", r.block)
+        .add("offset", r.offset)
+        .add("columns", r.columns);
+  }
   void operator()(const LayoutRequest &r) {
     k.add("layout", int64_t(r.kind))
         .add("result", r.resultShape)
@@ -111,6 +121,33 @@ struct ParamsKey {
         .add("offset", r.offset);
     for (const std::vector<int64_t> &shape : r.inputShapes)
       k.add("input", shape);
+  }
+  void operator()(const ScanRequest &r) {
+    k.add("scan", int64_t(r.variant))
+        .add("direction", int64_t(r.direction))
+        .add("skip", int64_t(r.skip))
+        .add("tokens", r.tokens)
+        .add("heads", r.heads)
+        .add("head_dim", r.headDim)
+        .add("state_size", r.stateSize)
+        .add("groups", r.groups)
+        .add("dt", int64_t(r.hasDt))
+        .add("token_decay", int64_t(r.perTokenDecay))
+        .add("state", int64_t(r.hasState))
+        .add("entry_major", int64_t(r.entryMajorState));
+  }
+  void operator()(const Conv1dRequest &r) {
+    k.add("conv1d", int64_t(r.centered))
+        .add("tokens", r.tokens)
+        .add("channels", r.channels)
+        .add("width", r.width)
+        .add("bias", int64_t(r.hasBias))
+        .add("state", int64_t(r.hasState));
+  }
+  void operator()(const SequenceRequest &r) {
+    k.add("sequence", int64_t(r.kind))
+        .add("shape", r.shape)
+        .add("state", int64_t(r.hasState));
   }
   void operator()(const CombineExpertsRequest &r) {
     k.add("combine_experts", r.features).add("top_k", r.topK);

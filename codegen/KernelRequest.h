@@ -118,10 +118,50 @@ struct LayoutRequest {
   int64_t dim = 0, offset = 0;
 };
 
+/// mgc.head_linear: (x [T, H, K], w [H * block, columns]) -> [T, H, N]; see
+/// HeadLinearKernel.h.
+struct HeadLinearRequest {
+  int64_t tokens = kDynamicTokens;
+  int64_t heads = 0, in = 0, out = 0;
+  int64_t block = 0, offset = 0, columns = 0;
+  bool transpose = false;
+};
+
+/// mgc.scan: (x, [dt], decay, b, c, [d], [bonus], [alpha, beta], [state])
+/// -> (y, [state_out]), operands as ScanKernel.h lists them; the enums'
+/// values are ScanKernelSpec's.
+struct ScanRequest {
+  int variant = 0;   // ScanKernelSpec::Variant
+  int direction = 0; // ScanKernelSpec::Direction
+  int skip = 0;      // ScanKernelSpec::Skip
+  int64_t tokens = kDynamicTokens;
+  int64_t heads = 0, headDim = 0, stateSize = 0, groups = 0;
+  bool hasDt = false, perTokenDecay = true, hasState = false;
+  bool entryMajorState = false; // state stored [N, H, P], not [H, P, N]
+};
+
+/// mgc.conv1d: (x [T, C], weight [C, W], [bias [C]], [state [W - 1, C]]) ->
+/// (y [T, C], [state_out]); see Conv1dKernel.h.
+struct Conv1dRequest {
+  int64_t tokens = kDynamicTokens;
+  int64_t channels = 0, width = 0;
+  bool hasBias = false, hasState = false, centered = false;
+};
+
+/// mgc.token_shift (kind 0) and mgc.reverse (kind 1): (x, [state [1, C]]) ->
+/// (y, [state_out]); see SequenceKernel.h (kind is SequenceKernelSpec::Kind).
+struct SequenceRequest {
+  int kind = 0;
+  std::vector<int64_t> shape; // x and y
+  bool hasState = false;
+};
+
 using KernelParams =
     std::variant<EmbedRequest, NormRequest, LinearRequest, RopeRequest,
                  ElementwiseRequest, AttentionRequest, RouteSelectRequest,
-                 GatherRowsRequest, CombineExpertsRequest, LayoutRequest>;
+                 GatherRowsRequest, CombineExpertsRequest, LayoutRequest,
+                 HeadLinearRequest, ScanRequest, Conv1dRequest,
+                 SequenceRequest>;
 
 /// One function of the compiled model.
 struct KernelRequest {

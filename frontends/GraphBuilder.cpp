@@ -70,6 +70,13 @@ Value GraphBuilder::linear(Value x, StringRef name, int64_t out, bool bias) {
   return builder_.create<LinearOp>(loc_, type, x, weight, biasValue);
 }
 
+Value GraphBuilder::headLinear(Value x, Value weight, int64_t block,
+                               int64_t offset, bool transpose, int64_t out) {
+  auto type = RankedTensorType::get(withLast(shapeOf(x), out), f32());
+  return builder_.create<HeadLinearOp>(loc_, type, x, weight, block, offset,
+                                       transpose);
+}
+
 Value GraphBuilder::norm(Value x, const NormSpec &spec, StringRef name,
                          unsigned paramRank) {
   ArrayRef<int64_t> shape = shapeOf(x).take_back(paramRank);

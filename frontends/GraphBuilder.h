@@ -76,6 +76,10 @@ public:
                      bool bias);
   /// Normalizes over the last dimension with `<name>.weight` (and, for layer
   /// norm with bias, `<name>.bias`), shaped like the last `paramRank` dims.
+  /// mgc.head_linear of x [T, heads, in] with rows of `weight`'s per-head
+  /// blocks of `block` rows from `offset`; `out` result features per head.
+  mlir::Value headLinear(mlir::Value x, mlir::Value weight, int64_t block,
+                         int64_t offset, bool transpose, int64_t out);
   mlir::Value norm(mlir::Value x, const NormSpec &spec, llvm::StringRef name,
                    unsigned paramRank = 1);
   mlir::Value activation(mlir::Value x, ActivationKind kind);

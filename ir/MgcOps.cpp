@@ -250,6 +250,38 @@ LogicalResult LinearOp::verify() {
   return expectShape(*this, getResult(), "result", "[..., out]", expected);
 }
 
+LogicalResult HeadLinearOp::verify() {
+  if (failed(expectWeight(*this, getWeight(), "weight", 2,
+                          "[heads * block, cols]")) ||
+      failed(expectRank(*this, getInput(), "input", 3, "[T, heads, in]")) ||
+      failed(expectStaticLastDim(*this, getInput(), "input")) ||
+      failed(expectPositive(*this, "block", int64_t(getBlock()))))
+    return failure();
+  ArrayRef<int64_t> input = getInput().getType().getShape();
+  ArrayRef<int64_t> weight = getWeight().getType().getShape();
+  ArrayRef<int64_t> result = getResult().getType().getShape();
+  const int64_t heads = input[1], block = int64_t(getBlock()),
+                offset = int64_t(getOffset());
+  if (ShapedType::isDynamic(heads) || heads * block != weight[0])
+    return emitOpError() << "'weight' " << getWeight().getType()
+                         << " does not hold " << heads << " blocks of "
+                         << block << " rows";
+  if (result.size() != 3)
+    return emitOpError() << "'result' must be [T, heads, out]";
+  // The rows of each block used: `out` of them, or `in` when transposed.
+  const int64_t rows = getTranspose() ? input[2] : result[2];
+  const int64_t cols = getTranspose() ? result[2] : input[2];
+  if (offset < 0 || offset + rows > block)
+    return emitOpError() << "rows " << offset << " .. " << offset + rows
+                         << " do not fit a block of " << block;
+  if (cols != weight[1])
+    return emitOpError() << "'weight' has " << weight[1] << " columns, "
+                         << (getTranspose() ? "the result" : "the input")
+                         << " needs " << cols;
+  return expectShape(*this, getResult(), "result", "[T, heads, out]",
+                     {input[0], heads, result[2]});
+}
+
 LogicalResult RopeOp::verify() {
   int64_t headDim = getHeadDim();
   if (failed(expectPositive(*this, "head_dim", headDim)) ||

@@ -180,6 +180,37 @@ def Mgc_LinearOp : Mgc_Op<"linear", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Mgc_HeadLinearOp : Mgc_Op<"head_linear", [Pure]> {
+  let summary = "per-head matrix multiply by a block of a stacked weight";
+  let description = [{
+    `input` is `[T, heads, in]` and `weight` `[heads * block, cols]` holds one
+    block of `block` rows per head; head `h` multiplies by the rows
+    `h * block + offset + i` of its block:
+
+        result[t, h, n] = sum_k input[t, h, k] * weight[h * block + offset + n, k]
+                          (rows `offset` .. `offset + out` of each block)
+        result[t, h, n] = sum_k input[t, h, k] * weight[h * block + offset + k, n]
+                          with `transpose` (rows `offset` .. `offset + in`)
+
+    Multi-head latent attention absorbs its key/value up-projection `kv_b`
+    this way: queries move into the latent space through each head's key
+    rows (transposed), and the attention output, still latent, leaves
+    through each head's value rows, so the KV cache holds only the latent.
+
+    ```mlir
+    %ql = mgc.head_linear %q_nope, %kv_b {block = 256, offset = 0, transpose}
+        : (tensor<?x16x128xf32>, tensor<4096x512xf32>) -> tensor<?x16x512xf32>
+    ```
+  }];
+  let arguments = (ins Mgc_FloatTensor:$input, Mgc_FloatTensor:$weight,
+                       I64Attr:$block, I64Attr:$offset, UnitAttr:$transpose);
+  let results = (outs Mgc_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Mgc_RopeOp : Mgc_Op<"rope", [Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "applies rotary position embedding to each head";
   let description = [{

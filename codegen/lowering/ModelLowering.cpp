@@ -277,12 +277,14 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     return kernel.emitError() << "kernel has no op";
   if (!isa<EmbedOp, NormOp, LinearOp, LogitsOp, ActivationOp, AddOp, SubOp,
            MulOp, RopeOp, AttentionOp, RouteOp, ExpertOp, ReshapeOp, SliceOp,
-           ConcatOp, BroadcastOp>(root))
+           ConcatOp, BroadcastOp, HeadLinearOp, ScanOp, Conv1dOp,
+           TokenShiftOp, ReverseOp>(root))
     return root->emitError()
            << "codegen does not support '" << root->getName().getStringRef()
            << "' yet; supported: embed, norm, linear, logits, activation, "
               "add, sub, mul, rope, attention, route, expert, reshape, slice, "
-              "concat, broadcast";
+              "concat, broadcast, head_linear, scan, conv1d, token_shift, "
+              "reverse";
   for (Type type : root->getResultTypes()) {
     auto tensor = dyn_cast<RankedTensorType>(type);
     bool routeIndices = isa<RouteOp>(root) && tensor &&
@@ -298,6 +300,12 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     return lowerExpert(kernel, expert, schedule);
   if (isa<ReshapeOp, SliceOp, ConcatOp, BroadcastOp>(root))
     return lowerLayout(kernel, root, schedule);
+  if (auto scan = dyn_cast<ScanOp>(root))
+    return lowerScan(kernel, scan, schedule);
+  if (auto conv = dyn_cast<Conv1dOp>(root))
+    return lowerConv1d(kernel, conv, schedule);
+  if (isa<TokenShiftOp, ReverseOp>(root))
+    return lowerSequence(kernel, root, schedule);
   std::string name = kernel.getName().str();
   auto request = [&](KernelParams params, const KernelSchedule &s,
                      const std::string &suffix = "") {
@@ -369,6 +377,25 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     if (!matmul(w, arg(*xt), biasArg, arg(bindResult()), ArgKind::tensor,
                 schedule, "", root))
       return failure();
+    return success();
+  }
+  if (auto op = dyn_cast<HeadLinearOp>(root)) {
+    auto x = input(op.getInput(), op);
+    auto w = input(op.getWeight(), op);
+    if (!x || !w)
+      return failure();
+    std::vector<int64_t> shape = resultShape();
+    HeadLinearRequest r;
+    r.tokens = shape[0];
+    r.heads = shape[1];
+    r.in = entry->tensors[*x].shape[2];
+    r.out = shape[2];
+    r.block = int64_t(op.getBlock());
+    r.offset = int64_t(op.getOffset());
+    r.columns = entry->tensors[*w].shape[1];
+    r.transpose = op.getTranspose();
+    uint32_t k = request(r, rowwiseSchedule(schedule));
+    call(k, {arg(*x), arg(*w), arg(bindResult())});
     return success();
   }
   if (auto op = dyn_cast<ActivationOp>(root)) {

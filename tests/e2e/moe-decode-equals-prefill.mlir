@@ -42,3 +42,14 @@
 // SWITCH: layers.1 60 {{[1-9][0-9]*}} {{[0-9.]+}}
 // RUN: mgc run %t.switch.mgc --tokens 5 -n 30 --stats 2>&1 >/dev/null | FileCheck %s --check-prefix=SWITCH-DECODE
 // SWITCH-DECODE: layers.1 30 0 {{[0-9.]+}}
+
+// DeepSeek-V3 (MLA with the latent cache, sigmoid group-limited routing)
+// and Kimi K2 (full-rank MLA queries).
+// RUN: mgc compile %mgc_src_root/examples/deepseek-v3.toml --random-weights -o %t.dsv3.mgc
+// RUN: mgc run %t.dsv3.mgc --tokens 1,2,3,4 -n 60 --dump-logits %t.dsv3.decode.f32 > %t.dsv3.ids
+// RUN: mgc run %t.dsv3.mgc --tokens 1,2,3,4,$(cut -d, -f1-56 %t.dsv3.ids) -n 60 --dump-logits %t.dsv3.prefill.f32 > /dev/null
+// RUN: mgc-compare-logits %t.dsv3.decode.f32 %t.dsv3.prefill.f32 --vocab 512 --positions 60 | FileCheck %s
+// RUN: mgc compile %mgc_src_root/examples/kimi-k2.toml --random-weights -o %t.kimi.mgc
+// RUN: mgc run %t.kimi.mgc --tokens 1,2,3,4 -n 60 --dump-logits %t.kimi.decode.f32 > %t.kimi.ids
+// RUN: mgc run %t.kimi.mgc --tokens 1,2,3,4,$(cut -d, -f1-56 %t.kimi.ids) -n 60 --dump-logits %t.kimi.prefill.f32 > /dev/null
+// RUN: mgc-compare-logits %t.kimi.decode.f32 %t.kimi.prefill.f32 --vocab 512 --positions 60 | FileCheck %s

@@ -28,3 +28,10 @@
 
 // PROMPT: positions 12, max abs error
 // GREEDY: positions 28, max abs error
+
+// MLA caches only the latent: per layer and token one key head of
+// kv_lora_rank + rope dims (16 + 8) and one value head of kv_lora_rank (16),
+// 3 layers x 40 x 4 bytes, where caching every head's keys and values would
+// take 3 x 4 x (16 + 12) x 4 = 1,344 bytes.
+// RUN: mgc inspect %mgc_src_root/tests/goldens/deepseek_v3 2>/dev/null | FileCheck %s --check-prefix=MLA
+// MLA: KV-cache bytes per token 480{{$}}

@@ -32,17 +32,21 @@
 // QWEN: %[[GATED:.*]] = mgc.mul %[[SHARED]], %[[G]] : tensor<?x64xf32>, tensor<?x1xf32>
 // QWEN: mgc.add %[[ROUTED]], %[[GATED]]
 
-// DeepSeek-V3: MLA, sigmoid routing with correction bias, group-limited
-// top-k and scaling, a shared expert, a dense first layer.
+// DeepSeek-V3: MLA (the cache holds the latent: one key head of
+// kv_lora_rank + rope dims, one value head of kv_lora_rank; kv_b absorbed
+// into the queries and the output), sigmoid routing with correction bias,
+// group-limited top-k and scaling, a shared expert, a dense first layer.
 // RUN: mgc compile %mgc_src_root/examples/deepseek-v3.toml -O0 --target x86-64-avx512 | FileCheck %s --check-prefix=DSV3
-// DSV3: mgc.state kv_cache @layers.0.attn.k_cache : tensor<4x256x24xf32>
-// DSV3: mgc.state kv_cache @layers.0.attn.v_cache : tensor<4x256x16xf32>
+// DSV3: mgc.state kv_cache @layers.0.attn.k_cache : tensor<1x256x24xf32>
+// DSV3: mgc.state kv_cache @layers.0.attn.v_cache : tensor<1x256x16xf32>
 // DSV3-LABEL: func.func @prefill
 // DSV3: mgc.param "layers.0.attn.q_a.weight" : tensor<32x64xf32>
 // DSV3: mgc.param "layers.0.attn.kv_a.weight" : tensor<24x64xf32>
 // DSV3: mgc.rope {{.*}} {head_dim = 8 : i64, rope = #mgc.rope<theta = 1.000000e+04 : f64, rotary_dim = 8, style = interleaved, scaling = yarn, factor = 4.000000e+00 : f64, original_context = 64>}
-// DSV3: mgc.broadcast %{{.*}} : tensor<?x1x8xf32> -> tensor<?x4x8xf32>
-// DSV3: mgc.attention causal {{.*}} {head_dim = 24 : i64, num_heads = 4 : i64, num_kv_heads = 4 : i64, v_head_dim = 16 : i64}
+// DSV3: %[[KVB:.*]] = mgc.param "layers.0.attn.kv_b.weight" : tensor<128x16xf32>
+// DSV3: mgc.head_linear %{{.*}}, %[[KVB]] {block = 32 : i64, offset = 0 : i64, transpose} : (tensor<?x4x16xf32>, tensor<128x16xf32>) -> tensor<?x4x16xf32>
+// DSV3: mgc.attention causal {{.*}} {head_dim = 24 : i64, num_heads = 4 : i64, num_kv_heads = 1 : i64, scale = 0.20412414523193154 : f64, v_head_dim = 16 : i64}
+// DSV3: mgc.head_linear %{{.*}}, %[[KVB]] {block = 32 : i64, offset = 16 : i64} : (tensor<?x4x16xf32>, tensor<128x16xf32>) -> tensor<?x4x16xf32>
 // DSV3: mgc.param "layers.0.ffn.up.weight" : tensor<160x64xf32>
 // DSV3-NOT: layers.0.ffn.router
 // DSV3: mgc.param "layers.1.ffn.router.correction_bias" : tensor<16xf32>

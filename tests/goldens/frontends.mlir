@@ -60,19 +60,20 @@
 // correction bias among the best 2 of 4 groups, renormalized, times 2.5,
 // plus one shared expert without a gate.
 // RUN: mgc compile %S/deepseek_v3 --emit=mlir -O0 --target x86-64-avx512 2>/dev/null | FileCheck %s --check-prefix=DSV3
-// DSV3: mgc.state kv_cache @layers.0.attn.k_cache : tensor<4x256x16xf32>
-// DSV3: mgc.state kv_cache @layers.0.attn.v_cache : tensor<4x256x12xf32>
+// DSV3: mgc.state kv_cache @layers.0.attn.k_cache : tensor<1x256x24xf32>
+// DSV3: mgc.state kv_cache @layers.0.attn.v_cache : tensor<1x256x16xf32>
 // DSV3-LABEL: func.func @prefill
 // DSV3: mgc.param "layers.0.attn.q_a.weight" : tensor<24x32xf32>
 // DSV3: mgc.param "layers.0.attn.q_a_norm.weight" : tensor<24xf32>
 // DSV3: mgc.param "layers.0.attn.q_b.weight" : tensor<64x24xf32>
 // DSV3: mgc.param "layers.0.attn.kv_a.weight" : tensor<24x32xf32>
 // DSV3: mgc.param "layers.0.attn.kv_a_norm.weight" : tensor<16xf32>
-// DSV3: mgc.param "layers.0.attn.kv_b.weight" : tensor<80x16xf32>
 // DSV3: mgc.rope {{.*}} {head_dim = 8 : i64, rope = #mgc.rope<theta = 1.000000e+04 : f64, rotary_dim = 8, style = interleaved>} : tensor<?x32xf32>
 // DSV3: mgc.rope {{.*}} {head_dim = 8 : i64, rope = #mgc.rope<theta = 1.000000e+04 : f64, rotary_dim = 8, style = interleaved>} : tensor<?x8xf32>
-// DSV3: mgc.broadcast %{{.*}} : tensor<?x1x8xf32> -> tensor<?x4x8xf32>
-// DSV3: mgc.attention causal {{.*}} {head_dim = 16 : i64, num_heads = 4 : i64, num_kv_heads = 4 : i64, v_head_dim = 12 : i64}
+// DSV3: mgc.param "layers.0.attn.kv_b.weight" : tensor<80x16xf32>
+// DSV3: mgc.head_linear {{.*}} {block = 20 : i64, offset = 0 : i64, transpose} : (tensor<?x4x8xf32>, tensor<80x16xf32>) -> tensor<?x4x16xf32>
+// DSV3: mgc.attention causal {{.*}} {head_dim = 24 : i64, num_heads = 4 : i64, num_kv_heads = 1 : i64, scale = 2.500000e-01 : f64, v_head_dim = 16 : i64}
+// DSV3: mgc.head_linear {{.*}} {block = 20 : i64, offset = 8 : i64} : (tensor<?x4x16xf32>, tensor<80x16xf32>) -> tensor<?x4x12xf32>
 // DSV3: mgc.param "layers.0.attn.o.weight" : tensor<32x48xf32>
 // DSV3-NOT: mgc.route
 // DSV3: mgc.param "layers.0.ffn.up.weight" : tensor<48x32xf32>

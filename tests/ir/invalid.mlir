@@ -276,6 +276,42 @@ func.func @norm_missing_eps(%x: tensor<?x768xf32>) {
 
 // -----
 
+// Every head has a block of rows.
+func.func @head_linear_blocks(%x: tensor<?x4x8xf32>, %w: tensor<60x32xf32>) {
+  // expected-error @+1 {{'mgc.head_linear' op 'weight' 'tensor<60x32xf32>' does not hold 4 blocks of 16 rows}}
+  %y = mgc.head_linear %x, %w {block = 16, offset = 0, transpose} : (tensor<?x4x8xf32>, tensor<60x32xf32>) -> tensor<?x4x32xf32>
+  return
+}
+
+// -----
+
+// The rows used lie inside the block.
+func.func @head_linear_rows(%x: tensor<?x4x8xf32>, %w: tensor<64x32xf32>) {
+  // expected-error @+1 {{'mgc.head_linear' op rows 12 .. 20 do not fit a block of 16}}
+  %y = mgc.head_linear %x, %w {block = 16, offset = 12, transpose} : (tensor<?x4x8xf32>, tensor<64x32xf32>) -> tensor<?x4x32xf32>
+  return
+}
+
+// -----
+
+// Without transpose the input's features are the weight's columns.
+func.func @head_linear_columns(%x: tensor<?x4x8xf32>, %w: tensor<64x32xf32>) {
+  // expected-error @+1 {{'mgc.head_linear' op 'weight' has 32 columns, the input needs 8}}
+  %y = mgc.head_linear %x, %w {block = 16, offset = 0} : (tensor<?x4x8xf32>, tensor<64x32xf32>) -> tensor<?x4x4xf32>
+  return
+}
+
+// -----
+
+// The result keeps the tokens and heads.
+func.func @head_linear_result(%x: tensor<?x4x8xf32>, %w: tensor<64x32xf32>) {
+  // expected-error @+1 {{'mgc.head_linear' op 'result' must be [T, heads, out]}}
+  %y = mgc.head_linear %x, %w {block = 16, offset = 0, transpose} : (tensor<?x4x8xf32>, tensor<64x32xf32>) -> tensor<?x128xf32>
+  return
+}
+
+// -----
+
 // The weight is a matrix.
 func.func @linear_weight_rank(%x: tensor<?x768xf32>, %w: tensor<768xf32>) {
   // expected-error @+1 {{'mgc.linear' op 'weight' must have rank 2 [out, in], got 'tensor<768xf32>'}}

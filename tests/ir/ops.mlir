@@ -52,6 +52,12 @@ func.func @supporting_ops(%tokens: tensor<?xi32>, %pos: index,
   %l0 = mgc.linear %n0, %wl : (tensor<?x32xf32>, tensor<48x32xf32>) -> tensor<?x48xf32>
   // CHECK: mgc.linear %{{.*}}, %{{.*}} bias %{{.*}} : (tensor<?x32xf32>, tensor<48x32xf32>, tensor<48xf32>) -> tensor<?x48xf32>
   %l1 = mgc.linear %n1, %wl bias %bl : (tensor<?x32xf32>, tensor<48x32xf32>, tensor<48xf32>) -> tensor<?x48xf32>
+  // CHECK: mgc.head_linear %{{.*}}, %{{.*}} {block = 16 : i64, offset = 4 : i64, transpose} : (tensor<?x3x8xf32>, tensor<48x32xf32>) -> tensor<?x3x32xf32>
+  %l0h = mgc.reshape %l0 : tensor<?x48xf32> -> tensor<?x3x16xf32>
+  %l0n = mgc.slice %l0h {offset = 0} : tensor<?x3x16xf32> -> tensor<?x3x8xf32>
+  %hl0 = mgc.head_linear %l0n, %wl {block = 16, offset = 4, transpose} : (tensor<?x3x8xf32>, tensor<48x32xf32>) -> tensor<?x3x32xf32>
+  // CHECK: mgc.head_linear %{{.*}}, %{{.*}} {block = 16 : i64, offset = 8 : i64} : (tensor<?x3x32xf32>, tensor<48x32xf32>) -> tensor<?x3x8xf32>
+  %hl1 = mgc.head_linear %hl0, %wl {block = 16, offset = 8} : (tensor<?x3x32xf32>, tensor<48x32xf32>) -> tensor<?x3x8xf32>
   // CHECK: mgc.rope %{{.*}} at %{{.*}} {head_dim = 16 : i64, rope = #mgc.rope<theta = 1.000000e+04 : f64, rotary_dim = 16, style = half>} : tensor<?x48xf32>
   %r0 = mgc.rope %l0 at %pos {head_dim = 16, rope = #mgc.rope<theta = 10000.0, rotary_dim = 16, style = half>} : tensor<?x48xf32>
   // Partial rotary, interleaved pairs, llama3 context scaling.
