@@ -1,7 +1,9 @@
 //===- LayoutLowering.cpp - reshape, slice, concat, broadcast -------------===//
 //
 // mgc.reshape moves no data: its result is bound to its input's memory with
-// the new shape (the arena slot stays live while either is). mgc.slice,
+// the new shape (the arena slot stays live while either is); a reshaped
+// weight is a plain weight of the new shape read from the same source (the
+// weights section holds it in each shape a kernel reads it in). mgc.slice,
 // mgc.concat and mgc.broadcast become layout kernels (LayoutKernel.h).
 //
 //===----------------------------------------------------------------------===//
@@ -20,15 +22,79 @@ void Lowering::alias(Value result, uint32_t tensor) {
   values[result] = Binding{Binding::tensor, addTensor(std::move(t)), {}};
 }
 
+uint32_t Lowering::reshapedWeight(const std::string &name,
+                                  const std::vector<int64_t> &sourceShape,
+                                  std::optional<double> splat,
+                                  const std::vector<int64_t> &shape) {
+  // Keyed as weight() and constantWeight() key the source in its own shape,
+  // plus the shape it is read in.
+  std::string key = splat ? name : name + "#plain";
+  if (shape != sourceShape) {
+    key += " as";
+    for (int64_t d : shape)
+      key += " " + std::to_string(d);
+  }
+  auto it = weightByKey.find(key);
+  uint32_t index;
+  if (it != weightByKey.end()) {
+    index = it->second;
+  } else {
+    PlanWeight w;
+    w.name = name;
+    w.shape = shape;
+    out.plan.weights.push_back(w);
+    out.weightSourceShapes.push_back(sourceShape);
+    out.weightSplats.push_back(splat);
+    index = uint32_t(out.plan.weights.size() - 1);
+    weightByKey[key] = index;
+  }
+  auto [pos, inserted] = entryTensorOfWeight.try_emplace(index, 0);
+  if (inserted) {
+    PlanTensor t;
+    t.kind = TensorKind::weight;
+    t.shape = shape;
+    t.ref = index;
+    pos->second = addTensor(std::move(t));
+  }
+  return pos->second;
+}
+
 LogicalResult Lowering::lowerLayout(KernelOp kernel, Operation *root,
                                     const KernelSchedule &schedule) {
   if (auto reshape = dyn_cast<ReshapeOp>(root)) {
+    const std::vector<int64_t> shape =
+        planShape(cast<RankedTensorType>(reshape.getType()));
+    // A param is read in the new shape directly (its own shape may be used
+    // nowhere).
+    Value outer = outerValue(kernel, reshape.getInput());
+    if (Binding *b = outer ? binding(outer) : nullptr;
+        b && b->kind == Binding::param) {
+      ParamOp param = b->paramOp;
+      uint32_t t = reshapedWeight(
+          param.getName().str(),
+          planShape(cast<RankedTensorType>(param.getType())), std::nullopt,
+          shape);
+      values[kernel.getResult(0)] = Binding{Binding::tensor, t, {}};
+      return success();
+    }
     auto x = input(reshape.getInput(), root);
     if (!x)
       return failure();
-    if (entry->tensors[*x].kind != TensorKind::activation)
+    const PlanTensor &t = entry->tensors[*x];
+    if (t.kind == TensorKind::weight) {
+      // A constant, or a weight reshaped before.
+      const PlanWeight &w = out.plan.weights[t.ref];
+      if (w.layout != WeightLayout::plain)
+        return root->emitError() << "codegen reshapes plain weights only";
+      uint32_t reshaped =
+          reshapedWeight(w.name, out.weightSourceShapes[t.ref],
+                         out.weightSplats[t.ref], shape);
+      values[kernel.getResult(0)] = Binding{Binding::tensor, reshaped, {}};
+      return success();
+    }
+    if (t.kind != TensorKind::activation)
       return root->emitError()
-             << "codegen reshapes activations only, not weights or states";
+             << "codegen reshapes activations and weights, not states";
     alias(kernel.getResult(0), *x);
     return success();
   }

@@ -114,6 +114,27 @@ private:
   // LayoutLowering.cpp
   LogicalResult lowerLayout(KernelOp kernel, Operation *root,
                             const KernelSchedule &schedule);
+  /// The weight tensor, plain and of `shape`, of the weight source `name`
+  /// (a param of `sourceShape`, or a constant of that shape filled with
+  /// `splat`): mgc.reshape of a weight, another plan weight read from the
+  /// same source.
+  uint32_t reshapedWeight(const std::string &name,
+                          const std::vector<int64_t> &sourceShape,
+                          std::optional<double> splat,
+                          const std::vector<int64_t> &shape);
+  // ScanLowering.cpp
+  LogicalResult lowerScan(KernelOp kernel, ScanOp op,
+                          const KernelSchedule &schedule);
+  LogicalResult lowerConv1d(KernelOp kernel, Conv1dOp op,
+                            const KernelSchedule &schedule);
+  /// mgc.token_shift and mgc.reverse.
+  LogicalResult lowerSequence(KernelOp kernel, Operation *root,
+                              const KernelSchedule &schedule);
+  /// The state tensor the state operand `inner` of `op` (in `kernel`'s body)
+  /// reads, checking that the kernel yields op's result and then
+  /// `stateOut`, the state updated in place. Null after a diagnostic.
+  std::optional<Binding> carriedState(KernelOp kernel, Value inner,
+                                      Value stateOut, Operation *op);
 
   /// y = x w^T (+ bias) for the weight param `w` (operand of the body op):
   /// the kernel request for `schedule`'s phase and its call with `wArg`'s

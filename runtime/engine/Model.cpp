@@ -100,8 +100,11 @@ Status Model::checkCalls() const {
         if (param.type.code != code || param.type.bits != 32 ||
             param.type.lanes != 1)
           return bad(which + " has another element type than the plan's");
-        bool writable =
-            arg.kind == ArgKind::stateRows || t.kind == TensorKind::activation;
+        // States are updated in place: KV-cache rows, or a whole recurrent,
+        // convolution or token-shift state.
+        bool writable = arg.kind == ArgKind::stateRows ||
+                        t.kind == TensorKind::activation ||
+                        t.kind == TensorKind::state;
         if (output && !writable)
           return bad(which + " is an output bound to a read-only tensor");
         if (!output && arg.kind == ArgKind::stateRows)
