@@ -66,6 +66,20 @@ std::string stackedValues(const std::string &name,
   return {};
 }
 
+/// Whether a tensor stored as `stored` holds the depthwise convolution
+/// weight `name` of the model's `shape` [C, K] in PyTorch's Conv1d layout
+/// [C, 1, K] (Mamba's `conv1d.weight`): the same values in the same order.
+bool isConv1dLayout(const std::string &name,
+                    const std::vector<int64_t> &stored,
+                    const std::vector<int64_t> &shape) {
+  const std::string suffix = "conv1d.weight";
+  return name.size() >= suffix.size() &&
+         name.compare(name.size() - suffix.size(), suffix.size(), suffix) ==
+             0 &&
+         shape.size() == 2 && stored.size() == 3 && stored[0] == shape[0] &&
+         stored[1] == 1 && stored[2] == shape[1];
+}
+
 /// The weight's values in the model's shape, as f32.
 std::string sourceValues(const std::string &name,
                          const std::vector<int64_t> &shape,
@@ -87,7 +101,7 @@ std::string sourceValues(const std::string &name,
   const TensorInfo *tensor = source.file->get(name, error);
   if (!tensor)
     return error;
-  if (tensor->shape != shape)
+  if (tensor->shape != shape && !isConv1dLayout(name, tensor->shape, shape))
     return source.file->path() + ": weight '" + name + "' has shape " +
            shapeText(tensor->shape) + ", the model needs " + shapeText(shape);
   if (!WeightFile::copyAsF32(*tensor, out.data(), error))

@@ -20,8 +20,25 @@
 //   output_norm.weight       model.norm.weight                    norm.weight
 //   output.weight            lm_head.weight                       output.weight
 //
-// Per-layer names keep their ".weight" / ".bias" suffix. Names outside these
-// tables (e.g. rope_freqs, rotary_emb.inv_freq) have no canonical name.
+// Per-layer names keep their ".weight" / ".bias" suffix. Hugging Face MoE
+// checkpoints (Mixtral, Qwen2-MoE, DeepSeek-V3, Jamba) name the router, the
+// shared experts and one tensor per expert, which mgc stacks
+// (hfExpertPiece). State-space checkpoints:
+//
+//   Hugging Face                                   mgc
+//   backbone.embeddings.weight (Mamba, Mamba-2)     embed.tokens.weight
+//   backbone.norm_f.weight                          norm.weight
+//   backbone.layers.N.norm.weight                   layers.N.mixer_norm.weight
+//   backbone.layers.N.mixer.<leaf>                  layers.N.mixer.<leaf>
+//   model.layers.N.mamba.<leaf> (Jamba)             layers.N.mixer.<leaf>
+//   model.layers.N.pre_ff_layernorm.weight          layers.N.ffn_norm.weight
+//   model.layers.N.feed_forward.router              layers.N.ffn.router
+//   model.layers.N.feed_forward.{gate,up,down}_proj layers.N.ffn.{gate,up,down}
+//   model.final_layernorm.weight                    norm.weight
+//
+// where <leaf> is any of the mixer's tensors (in_proj.weight, A_log, D,
+// conv1d.weight, ...). Names outside these tables (e.g. rope_freqs,
+// rotary_emb.inv_freq) have no canonical name.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,6 +91,13 @@ std::string renameModule(const std::string &rest, const Rename *table,
   return {};
 }
 
+/// What follows `prefix` in `name`, "" when name does not start with it or
+/// nothing follows.
+std::string after(const std::string &name, const char *prefix) {
+  size_t n = std::strlen(prefix);
+  return name.compare(0, n, prefix) == 0 ? name.substr(n) : std::string();
+}
+
 std::string lookup(const std::string &name, const Rename *table, size_t size) {
   for (size_t i = 0; i < size; ++i)
     if (name == table[i].from)
@@ -119,7 +143,8 @@ static std::string hfExpertPiece(const std::string &rest) {
   };
   std::string expert, tail;
   if (!splitLayer(rest, "block_sparse_moe.experts.", expert, tail) &&
-      !splitLayer(rest, "mlp.experts.", expert, tail))
+      !splitLayer(rest, "mlp.experts.", expert, tail) &&
+      !splitLayer(rest, "feed_forward.experts.", expert, tail))
     return {};
   for (const Rename &piece : kPieces)
     if (tail == std::string(piece.from) + ".weight")
@@ -133,6 +158,10 @@ std::string mgc::hfToCanonical(const std::string &name) {
       {"model.norm.weight", "norm.weight"},
       {"lm_head.weight", "output.weight"},
       {"lm_head.bias", "output.bias"},
+      // Mamba, Mamba-2 (backbone.*) and Jamba.
+      {"backbone.embeddings.weight", "embed.tokens.weight"},
+      {"backbone.norm_f.weight", "norm.weight"},
+      {"model.final_layernorm.weight", "norm.weight"},
   };
   static const Rename kLayer[] = {
       {"input_layernorm", "mixer_norm"},
@@ -164,6 +193,12 @@ std::string mgc::hfToCanonical(const std::string &name) {
       {"mlp.shared_experts.up_proj", "ffn.shared.up"},
       {"mlp.shared_experts.down_proj", "ffn.shared.down"},
       {"mlp.shared_expert_gate", "ffn.shared_gate"},
+      // Jamba's FFNs: dense, or a router over experts.
+      {"pre_ff_layernorm", "ffn_norm"},
+      {"feed_forward.router", "ffn.router"},
+      {"feed_forward.gate_proj", "ffn.gate"},
+      {"feed_forward.up_proj", "ffn.up"},
+      {"feed_forward.down_proj", "ffn.down"},
   };
   std::string layer, rest;
   if (splitLayer(name, "model.layers.", layer, rest)) {
@@ -172,9 +207,20 @@ std::string mgc::hfToCanonical(const std::string &name) {
       return prefix + "ffn.router.correction_bias";
     if (std::string expert = hfExpertPiece(rest); !expert.empty())
       return prefix + expert;
+    if (std::string leaf = after(rest, "mamba."); !leaf.empty())
+      return prefix + "mixer." + leaf; // Jamba's Mamba mixers
     std::string renamed =
         renameModule(rest, kLayer, sizeof(kLayer) / sizeof(kLayer[0]));
     return renamed.empty() ? renamed : prefix + renamed;
+  }
+  if (splitLayer(name, "backbone.layers.", layer, rest)) {
+    // Mamba and Mamba-2: a norm and a mixer per layer.
+    const std::string prefix = "layers." + layer + ".";
+    if (rest == "norm.weight")
+      return prefix + "mixer_norm.weight";
+    if (std::string leaf = after(rest, "mixer."); !leaf.empty())
+      return prefix + "mixer." + leaf;
+    return {};
   }
   return lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
 }
