@@ -135,6 +135,15 @@ private:
   /// `stateOut`, the state updated in place. Null after a diagnostic.
   std::optional<Binding> carriedState(KernelOp kernel, Value inner,
                                       Value stateOut, Operation *op);
+  // RowsLinearLowering.cpp
+  /// Whether a linear op needs lowerRowsLinear: an input of rank other than
+  /// 2, or a weight that is not a param.
+  bool needsRowsLinear(LinearOp op);
+  LogicalResult lowerRowsLinear(KernelOp kernel, LinearOp op,
+                                const KernelSchedule &schedule);
+  /// A view of activation `tensor` [d0, ..., K] as rows [d0 x ..., K] of the
+  /// same memory (released with `release`).
+  uint32_t rowsView(uint32_t tensor);
 
   /// y = x w^T (+ bias) for the weight param `w` (operand of the body op):
   /// the kernel request for `schedule`'s phase and its call with `wArg`'s

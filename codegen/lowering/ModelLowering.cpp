@@ -304,6 +304,8 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     return lowerScan(kernel, scan, schedule);
   if (auto conv = dyn_cast<Conv1dOp>(root))
     return lowerConv1d(kernel, conv, schedule);
+  if (auto linear = dyn_cast<LinearOp>(root); linear && needsRowsLinear(linear))
+    return lowerRowsLinear(kernel, linear, schedule);
   if (isa<TokenShiftOp, ReverseOp>(root))
     return lowerSequence(kernel, root, schedule);
   std::string name = kernel.getName().str();
