@@ -28,7 +28,7 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.mgc_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["mgc-opt", "mgc", "mgc-compare-logits",
+llvm_config.add_tool_substitutions(["mgc-opt", "mgc", "mgc-compare-logits", "mgc-check-profile",
                                     "mgc-llama2c-to-hf"],
                                    tool_dirs)
 

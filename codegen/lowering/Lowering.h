@@ -95,6 +95,10 @@ KernelSchedule rowwiseSchedule(const KernelSchedule &base);
 /// The kernel input an operand of the body op comes from.
 mlir::Value outerValue(KernelOp kernel, mlir::Value inner);
 
+/// Tags each call of `out.plan` with its mgc.kernel's source position and
+/// the plan with the target's limits (CallSources.cpp).
+void describeCalls(ModuleOp module, LoweredModel &out);
+
 class Lowering {
 public:
   Lowering(ModuleOp module, LoweredModel &out) : module(module), out(out) {}

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/lowering/ModelLowering.h"
+#include "codegen/CallCosts.h"
 #include "codegen/lowering/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -728,7 +729,11 @@ LogicalResult Lowering::run() {
 
 LogicalResult lowerModel(ModuleOp module, LoweredModel &out) {
   out = LoweredModel();
-  return lowering::Lowering(module, out).run();
+  if (failed(lowering::Lowering(module, out).run()))
+    return failure();
+  lowering::describeCalls(module, out);
+  estimateCallCosts(out);
+  return success();
 }
 
 } // namespace mgc

@@ -85,11 +85,11 @@ Session::Session(std::shared_ptr<const Model> model, int64_t contextLimit)
 
 void Session::enableProfiling(bool on) {
   const Plan &plan = model_->plan();
-  profile_.assign(on ? plan.kernels.size() : 0, KernelTime());
-  callSeconds_.clear();
+  callProfile_.clear();
+  profiledSeconds_ = 0;
   if (on)
     for (const PlanEntry &e : plan.entries)
-      callSeconds_.emplace_back(e.calls.size(), 0.0);
+      callProfile_.emplace_back(e.calls.size());
 }
 
 void Session::enableRoutingStats(bool on) {
@@ -164,13 +164,24 @@ Status Session::eval(const int32_t *tokens, int64_t count, float *logits,
     return Status::error(StatusCode::invalidArgument,
                          "the model has no entry point for " +
                              std::to_string(count) + " tokens");
+  auto start = std::chrono::steady_clock::now();
   Status s = run(*entry, index, entries_[index], tokens, count, logits);
+  if (!callProfile_.empty())
+    profiledSeconds_ += std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
   if (s.ok())
     position_ += count;
   return s;
 }
 
 namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
 
 /// A halide_buffer_t of a dense row-major tensor of mgc `shape` at `host`
 /// (dimension 0 of Halide is the innermost of mgc), with a token multiple
@@ -246,6 +257,44 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
   std::vector<halide_buffer_t> buffers;
   std::vector<halide_dimension_t> dims;
   std::vector<void *> argv;
+  // What a call ran on: its rows (tokens, or an expert's routed rows), the
+  // (query, key) pairs an attention scores and the cached positions it
+  // reads, priced by its PlanCost.
+  auto account = [&](size_t c, int64_t rows, double seconds) {
+    if (callProfile_.empty())
+      return;
+    const PlanCall &call = entry.calls[c];
+    const PlanCost &k = call.cost;
+    double T = double(rows), start = double(position_);
+    bool cached = false;
+    for (const PlanArg &a : call.args)
+      cached |= a.kind == ArgKind::position;
+    // Causal over the cache: query t sees start + t + 1 keys (at most the
+    // window); without a cache every query sees the call's T keys.
+    double pairs = 0, positions = cached ? start + T : T;
+    if (k.flopsPerPair > 0 || k.bytesPerPosition > 0) {
+      if (!cached)
+        pairs = T * T;
+      else
+        for (int64_t t = 0; t < rows; ++t) {
+          double keys = start + double(t) + 1;
+          pairs += k.window > 0 ? std::min(keys, k.window) : keys;
+        }
+      if (cached && k.window > 0)
+        positions = std::min(positions, k.window + T - 1);
+    }
+    CallProfile &p = callProfile_[entryIndex][c];
+    p.seconds += seconds;
+    double flops = k.flopsPerToken * T + k.flopsPerPair * pairs;
+    p.flops += flops;
+    p.matmulFlops += k.matmul ? flops : 0;
+    p.pairFlops += k.flopsPerPair * pairs;
+    p.weightBytes += k.weightBytes + k.weightBytesPerToken * T;
+    p.bytes += k.weightBytes + k.stateBytes + k.bytesPerToken * T +
+               k.bytesPerPosition * (k.flopsPerPair > 0 ? positions : 0);
+    ++p.runs;
+  };
+
   auto runKernel = [&](const PlanCall &call) -> Status {
     size_t n = call.args.size();
     buffers.assign(n, halide_buffer_t());
@@ -290,15 +339,7 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
       }
       argv[a] = &buffers[a];
     }
-    auto start = std::chrono::steady_clock::now();
     int rc = model_->kernel(call.kernel)(argv.data());
-    if (!profile_.empty()) {
-      KernelTime &time = profile_[call.kernel];
-      time.seconds += std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
-      ++time.calls;
-    }
     if (rc != 0)
       return Status::error(StatusCode::kernelFailed,
                            "kernel '" + call.name +
@@ -321,6 +362,8 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
     case CallKind::kernel:
       if (Status s = runKernel(call); !s.ok())
         return s;
+      account(c, count, secondsSince(start));
+      timedCalls = 0;
       break;
     case CallKind::capacity: {
       const int64_t k = entry.tensors[call.args[0].tensor].shape[1];
@@ -371,7 +414,6 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
         }
       const int64_t experts = offsetsTensor.shape[0] - 1;
       const size_t body = size_t(call.body);
-      std::vector<std::chrono::steady_clock::duration> bodyTime(body);
       for (int64_t e = 0; e < experts; ++e) {
         expert.index = e;
         expert.firstRow = offsets[e];
@@ -382,24 +424,17 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
           auto bodyStart = std::chrono::steady_clock::now();
           if (Status s = runKernel(entry.calls[c + 1 + b]); !s.ok())
             return s;
-          bodyTime[b] += std::chrono::steady_clock::now() - bodyStart;
+          account(c + 1 + b, expert.rows, secondsSince(bodyStart));
         }
       }
       expert = Expert();
-      if (!callSeconds_.empty())
-        for (size_t b = 0; b < body; ++b)
-          callSeconds_[entryIndex][c + 1 + b] +=
-              std::chrono::duration<double>(bodyTime[b]).count();
       timedCalls = 0; // the loop itself is its body's time
       c += body;
       break;
     }
     }
-    if (!callSeconds_.empty() && timedCalls)
-      callSeconds_[entryIndex][c] += std::chrono::duration<double>(
-                                         std::chrono::steady_clock::now() -
-                                         start)
-                                         .count();
+    if (timedCalls)
+      account(c, count, secondsSince(start));
   }
   if (logits)
     std::memcpy(logits, state.slots[entry.tensors[entry.logits].ref].data(),

@@ -70,20 +70,24 @@ public:
   void reset();
   const Model &model() const { return *model_; }
 
-  /// Time spent in each kernel (by plan().kernels index) since profiling
-  /// was enabled; empty while it is off.
-  struct KernelTime {
-    double seconds = 0;
-    int64_t calls = 0;
-  };
+  /// Starts (or stops) measuring every call: see callProfile().
   void enableProfiling(bool on);
-  const std::vector<KernelTime> &profile() const { return profile_; }
-  /// Time spent in each call of each entry point (by plan().entries and
-  /// PlanEntry::calls index; an expert loop's body calls add up over its
-  /// experts) since profiling was enabled; empty while it is off.
-  const std::vector<std::vector<double>> &callProfile() const {
-    return callSeconds_;
+  /// Time, FLOPs and bytes moved (PlanCall::cost applied to each run's
+  /// rows and positions) of each call of each entry point (by
+  /// plan().entries and PlanEntry::calls index; an expert loop's body calls
+  /// add up over its experts) since profiling was enabled; empty while off.
+  struct CallProfile {
+    double seconds = 0, flops = 0, bytes = 0, weightBytes = 0;
+    double matmulFlops = 0; // the part of flops in matrix products
+    double pairFlops = 0;   // the part scoring (query, key) pairs
+    int64_t runs = 0;
+  };
+  const std::vector<std::vector<CallProfile>> &callProfile() const {
+    return callProfile_;
   }
+  /// Wall time of the eval calls since profiling was enabled: what the
+  /// calls' times add up to, plus the runtime's own work between them.
+  double profiledSeconds() const { return profiledSeconds_; }
 
   /// Routing counts of every MoE layer (one per dispatch call of each entry
   /// point, in plan order) since they were enabled; empty while off.
@@ -108,8 +112,8 @@ private:
   int64_t position_ = 0;
   std::vector<AlignedBuffer> states_; // (plan states) KV caches
   std::vector<EntryState> entries_;   // (plan entries)
-  std::vector<KernelTime> profile_;   // (plan kernels) when profiling
-  std::vector<std::vector<double>> callSeconds_; // (entries, calls)
+  std::vector<std::vector<CallProfile>> callProfile_; // (entries, calls)
+  double profiledSeconds_ = 0;
   std::vector<RoutingCounts> routing_;           // when routing stats are on
   std::vector<std::vector<int>> routingIndex_;   // (entries, calls) -> routing_
 };

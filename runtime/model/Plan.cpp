@@ -36,6 +36,11 @@ public:
       out.push_back(char(v >> (8 * i)));
   }
   void i64(int64_t v) { u64(uint64_t(v)); }
+  void f64(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof(bits));
+    u64(bits);
+  }
   void str(const std::string &s) {
     u32(uint32_t(s.size()));
     out += s;
@@ -79,6 +84,12 @@ public:
     return v;
   }
   int64_t i64() { return int64_t(u64()); }
+  double f64() {
+    uint64_t bits = u64();
+    double v;
+    std::memcpy(&v, &bits, sizeof(v));
+    return v;
+  }
   std::string str() {
     uint32_t n = u32();
     if (!need(n))
@@ -215,6 +226,12 @@ std::string validateCalls(const Plan &plan, const PlanEntry &e) {
         return at + "an expert slice of something that is not a weight of " +
                std::to_string(loopExperts) + " experts";
     }
+    const PlanCost &k = call.cost;
+    for (double v : {k.flopsPerToken, k.flopsPerPair, k.weightBytes,
+                     k.weightBytesPerToken, k.stateBytes, k.bytesPerToken, k.bytesPerPosition,
+                     k.window, call.factor})
+      if (!(v >= 0 && v < 1e30))
+        return at + "invalid cost or factor";
     switch (call.kind) {
     case CallKind::kernel:
       if (call.kernel >= plan.kernels.size())
@@ -299,6 +316,8 @@ std::string mgc::serializePlan(const Plan &plan) {
   w.str(plan.model);
   w.i64(plan.vocab);
   w.i64(plan.context);
+  w.f64(plan.peakGflops);
+  w.f64(plan.bandwidthGBps);
   w.u32(uint32_t(plan.kernels.size()));
   for (const PlanKernel &k : plan.kernels) {
     w.str(k.symbol);
@@ -345,9 +364,14 @@ std::string mgc::serializePlan(const Plan &plan) {
       }
       w.i64(c.experts);
       w.i64(c.body);
-      uint64_t bits;
-      std::memcpy(&bits, &c.factor, sizeof(bits));
-      w.u64(bits);
+      w.f64(c.factor);
+      w.str(c.source);
+      for (double v : {c.cost.flopsPerToken, c.cost.flopsPerPair,
+                       c.cost.weightBytes, c.cost.weightBytesPerToken,
+                       c.cost.stateBytes, c.cost.bytesPerToken,
+                       c.cost.bytesPerPosition, c.cost.window})
+        w.f64(v);
+      w.u8(c.cost.matmul);
     }
   }
   w.str(plan.tokenizerFormat);
@@ -370,6 +394,8 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
   plan.model = r.str();
   plan.vocab = r.i64();
   plan.context = r.i64();
+  plan.peakGflops = r.f64();
+  plan.bandwidthGBps = r.f64();
   plan.kernels.resize(r.count(8));
   for (PlanKernel &k : plan.kernels) {
     k.symbol = r.str();
@@ -403,7 +429,7 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
     e.slots = r.u32();
     e.input = r.u32();
     e.logits = r.u32();
-    e.calls.resize(r.count(41));
+    e.calls.resize(r.count(110));
     for (PlanCall &c : e.calls) {
       c.kind = CallKind(r.u8());
       c.kernel = r.u32();
@@ -416,8 +442,18 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
       }
       c.experts = r.i64();
       c.body = r.i64();
-      uint64_t bits = r.u64();
-      std::memcpy(&c.factor, &bits, sizeof(bits));
+      c.factor = r.f64();
+      c.source = r.str();
+      for (double *v : {&c.cost.flopsPerToken, &c.cost.flopsPerPair,
+                        &c.cost.weightBytes, &c.cost.weightBytesPerToken,
+                        &c.cost.stateBytes,
+                        &c.cost.bytesPerToken, &c.cost.bytesPerPosition,
+                        &c.cost.window})
+        *v = r.f64();
+      uint8_t matmul = r.u8();
+      if (matmul > 1)
+        r.fail("a call's matmul flag is " + std::to_string(matmul));
+      c.cost.matmul = matmul == 1;
     }
   }
   plan.tokenizerFormat = r.str();
@@ -435,6 +471,9 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
     return "invalid plan: vocabulary size " + std::to_string(plan.vocab);
   if (plan.context < 0 || plan.context >= kMaxExtent)
     return "invalid plan: context " + std::to_string(plan.context);
+  if (!(plan.peakGflops >= 0 && plan.peakGflops < 1e12) ||
+      !(plan.bandwidthGBps >= 0 && plan.bandwidthGBps < 1e12))
+    return "invalid plan: target limits";
   std::set<std::string> symbols;
   for (const PlanKernel &k : plan.kernels)
     if (!isIdentifier(k.symbol) || !symbols.insert(k.symbol).second)

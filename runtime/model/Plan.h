@@ -101,6 +101,22 @@ enum class CallKind : uint8_t {
   expertLoop = 3,
 };
 
+/// What one call costs, for profiles: FLOPs and bytes moved as functions of
+/// the call's rows T (tokens, or an expert's routed rows inside an expert
+/// loop) and, for attention, of the (query, key) pairs it scores and the
+/// cached positions it reads. Analytic, from the kernel's shapes.
+struct PlanCost {
+  double flopsPerToken = 0, flopsPerPair = 0;
+  double weightBytes = 0;      // per call: the weights it reads
+  double weightBytesPerToken = 0; // per row: table rows it gathers (embed)
+  double stateBytes = 0;       // per call: recurrent state read and written
+  double bytesPerToken = 0;    // activations read and written per row
+  double bytesPerPosition = 0; // per cached position read (KV caches)
+  double window = 0;           // attention: keys a query sees at most (0: all)
+  bool matmul = false;         // a matrix product (the FLOPs `mgc inspect`
+                               // counts per token)
+};
+
 /// One step of an entry point.
 struct PlanCall {
   CallKind kind = CallKind::kernel;
@@ -111,6 +127,8 @@ struct PlanCall {
   int64_t experts = 0; // capacity, dispatch: the number of experts
   int64_t body = 0;    // expertLoop: the calls it repeats
   double factor = 0;   // capacity: the capacity factor
+  std::string source;  // where its mgc.kernel came from ("file:line:col")
+  PlanCost cost;
 };
 
 /// One entry point: the token ids in, the logits [T, vocab] out.
@@ -157,6 +175,9 @@ struct Plan {
   std::string model;   // the model's name
   int64_t vocab = 0;   // logits per token
   int64_t context = 0; // positions the states hold (KV-cache capacity)
+  // The target's limits the model was compiled for (all its cores), the
+  // roofs profiles compare with; 0 when unknown.
+  double peakGflops = 0, bandwidthGBps = 0;
   std::vector<PlanKernel> kernels;
   std::vector<PlanWeight> weights;
   std::vector<PlanState> states;

@@ -30,7 +30,8 @@ struct LayerReport {
 
 } // namespace
 
-void mgc::printRoutingReport(const Session &session, std::FILE *out) {
+void mgc::printRoutingReport(const Session &session, std::FILE *out,
+                             bool json) {
   const Plan &plan = session.model().plan();
   std::map<std::string, LayerReport> layers; // by layer, both entry points
   std::vector<std::string> order;
@@ -48,20 +49,52 @@ void mgc::printRoutingReport(const Session &session, std::FILE *out) {
     r.dropped += c.dropped;
     r.weightBytes += c.expertWeightBytes;
   }
-  if (layers.empty())
+  if (layers.empty() && !json)
     return;
-  const std::vector<std::vector<double>> &seconds = session.callProfile();
-  for (size_t e = 0; e < plan.entries.size() && e < seconds.size(); ++e)
+  const std::vector<std::vector<Session::CallProfile>> &profile =
+      session.callProfile();
+  for (size_t e = 0; e < plan.entries.size() && e < profile.size(); ++e)
     for (size_t c = 0; c < plan.entries[e].calls.size(); ++c) {
       const PlanCall &call = plan.entries[e].calls[c];
       auto it = layers.find(layerOf(call.name));
       if (it == layers.end())
         continue;
-      it->second.layerSeconds += seconds[e][c];
+      it->second.layerSeconds += profile[e][c].seconds;
       if (call.op == "route" || call.kind == CallKind::dispatch)
-        it->second.routingSeconds += seconds[e][c];
+        it->second.routingSeconds += profile[e][c].seconds;
     }
 
+  if (json) {
+    std::fprintf(out, "[");
+    for (size_t i = 0; i < order.size(); ++i) {
+      const LayerReport &r = layers[order[i]];
+      uint64_t dispatched = 0, most = 0;
+      for (uint64_t l : r.load) {
+        dispatched += l;
+        most = std::max(most, l);
+      }
+      double mean =
+          r.load.empty() ? 0 : double(dispatched) / double(r.load.size());
+      std::fprintf(out,
+                   "%s{\"layer\": \"%s\", \"tokens\": %llu, \"routes\": "
+                   "%llu, \"dropped\": %llu, \"imbalance\": %.6g, "
+                   "\"routing_share\": %.6g, \"expert_weight_bytes\": %llu, "
+                   "\"load\": [",
+                   i ? ", " : "", order[i].c_str(),
+                   static_cast<unsigned long long>(r.tokens),
+                   static_cast<unsigned long long>(r.routes),
+                   static_cast<unsigned long long>(r.dropped),
+                   mean > 0 ? double(most) / mean : 0.0,
+                   r.layerSeconds > 0 ? r.routingSeconds / r.layerSeconds : 0.0,
+                   static_cast<unsigned long long>(r.weightBytes));
+      for (size_t e = 0; e < r.load.size(); ++e)
+        std::fprintf(out, "%s%llu", e ? ", " : "",
+                     static_cast<unsigned long long>(r.load[e]));
+      std::fprintf(out, "]}");
+    }
+    std::fprintf(out, "]");
+    return;
+  }
   std::fprintf(out, "routing (prefill and decode together):\n");
   std::fprintf(out, "%-12s %8s %8s %9s %8s %12s  %s\n", "layer", "routes",
                "dropped", "imbalance", "routing", "expert KB/t",

@@ -18,8 +18,9 @@
 namespace mgc {
 
 /// Writes the report of `session`'s routing statistics (enableRoutingStats
-/// and enableProfiling on) to `out`; nothing for a model without MoE layers.
-void printRoutingReport(const Session &session, std::FILE *out);
+/// and enableProfiling on) to `out`: a table (nothing for a model without
+/// MoE layers), or with `json` one JSON array of layers ([] without MoE).
+void printRoutingReport(const Session &session, std::FILE *out, bool json);
 
 } // namespace mgc
 

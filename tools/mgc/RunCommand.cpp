@@ -14,6 +14,7 @@
 #include "runtime/engine/Session.h"
 #include "runtime/sampler/Sampler.h"
 #include "runtime/tokenizer/Tokenizer.h"
+#include "tools/mgc/ProfileReport.h"
 #include "tools/mgc/RoutingReport.h"
 
 #include <algorithm>
@@ -57,7 +58,12 @@ static const char *const kRunOptionsHelp =
          "  --stats            print prefill and decode speed, and for MoE\n"
          "                     models each layer's expert load, imbalance,\n"
          "                     dropped routes and routing time, to stderr\n"
-         "  --profile          print the time spent in each kernel to stderr\n";
+         "  --profile          print where the time goes to stderr: per op\n"
+         "                     kind and per kernel call, time, FLOPs, bytes,\n"
+         "                     FLOP/byte and the fraction of the target's\n"
+         "                     roofline reached, with each call's layer and\n"
+         "                     description position (30 slowest calls)\n"
+         "  --json             print --stats and --profile as JSON\n";
 
 const char *mgc::runUsage() {
   static const std::string text =
@@ -65,7 +71,7 @@ const char *mgc::runUsage() {
           "usage: mgc run MODEL [--prompt TEXT | --tokens 1,2,3] [-n N]\n"
           "               [--temp T] [--top-k K] [--top-p P] [--seed S]\n"
           "               [-t THREADS] [--ctx N] [--dump-logits FILE]\n"
-          "               [--tokenizer FILE] [--stats] [--profile]\n"
+          "               [--tokenizer FILE] [--stats] [--profile] [--json]\n"
           "\n"
           "  MODEL              a compiled model (mgc compile ... -o "
           "MODEL.mgc)\n") +
@@ -78,7 +84,7 @@ std::string mgc::embeddedRunUsage(const std::string &program) {
          " [--prompt TEXT | --tokens 1,2,3] [-n N]\n"
          "         [--temp T] [--top-k K] [--top-p P] [--seed S]\n"
          "         [-t THREADS] [--ctx N] [--dump-logits FILE]\n"
-         "         [--tokenizer FILE] [--stats] [--profile]\n"
+         "         [--tokenizer FILE] [--stats] [--profile] [--json]\n"
          "\n"
          "  (the compiled model is built into this program; made by\n"
          "  mgc compile --emit=exe)\n" +
@@ -185,30 +191,6 @@ double millisSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-/// The kernels by total time, slowest first: time, calls, name.
-void printProfile(const Plan &plan,
-                  const std::vector<Session::KernelTime> &profile) {
-  std::vector<size_t> order(profile.size());
-  double total = 0;
-  for (size_t i = 0; i < order.size(); ++i) {
-    order[i] = i;
-    total += profile[i].seconds;
-  }
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return profile[a].seconds > profile[b].seconds;
-  });
-  std::fprintf(stderr, "%10s %6s %8s  kernel (first use)\n", "ms", "%",
-               "calls");
-  for (size_t i : order) {
-    if (profile[i].calls == 0)
-      continue;
-    std::fprintf(stderr, "%10.3f %6.2f %8lld  %s\n", 1e3 * profile[i].seconds,
-                 total > 0 ? 100 * profile[i].seconds / total : 0.0,
-                 static_cast<long long>(profile[i].calls),
-                 plan.kernels[i].name.c_str());
-  }
-}
-
 } // namespace
 
 bool mgc::parseRunOptions(const std::vector<std::string> &args,
@@ -279,6 +261,8 @@ bool mgc::parseRunOptions(const std::vector<std::string> &args,
       options.stats = true;
     } else if (arg == "--profile") {
       options.profile = true;
+    } else if (arg == "--json") {
+      options.json = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return fail("unknown option '" + arg + "'\n" +
                   (options.embedded ? embeddedRunUsage(programName())
@@ -430,16 +414,33 @@ int mgc::runRun(const RunOptions &options) {
     return failStatus("writing " + options.dumpLogits + " failed");
 
   if (options.stats) {
-    std::fprintf(stderr,
-                 "prefill: %lld tokens in %.2f ms (%.1f tokens/s)\n"
-                 "decode:  %lld tokens in %.2f ms (%.1f tokens/s)\n",
-                 static_cast<long long>(prefill), prefillMs,
-                 prefillMs > 0 ? 1000.0 * double(prefill) / prefillMs : 0.0,
-                 static_cast<long long>(decoded), decodeMs,
-                 decodeMs > 0 ? 1000.0 * double(decoded) / decodeMs : 0.0);
-    printRoutingReport(session, stderr);
+    double prefillRate =
+        prefillMs > 0 ? 1000.0 * double(prefill) / prefillMs : 0.0;
+    double decodeRate =
+        decodeMs > 0 ? 1000.0 * double(decoded) / decodeMs : 0.0;
+    if (options.json) {
+      std::fprintf(stderr,
+                   "{\"prefill\": {\"tokens\": %lld, \"ms\": %.6g, "
+                   "\"tokens_per_s\": %.6g}, \"decode\": {\"tokens\": %lld, "
+                   "\"ms\": %.6g, \"tokens_per_s\": %.6g}, \"routing\": ",
+                   static_cast<long long>(prefill), prefillMs, prefillRate,
+                   static_cast<long long>(decoded), decodeMs, decodeRate);
+      printRoutingReport(session, stderr, true);
+      std::fprintf(stderr, "}\n");
+    } else {
+      std::fprintf(stderr,
+                   "prefill: %lld tokens in %.2f ms (%.1f tokens/s)\n"
+                   "decode:  %lld tokens in %.2f ms (%.1f tokens/s)\n",
+                   static_cast<long long>(prefill), prefillMs, prefillRate,
+                   static_cast<long long>(decoded), decodeMs, decodeRate);
+      printRoutingReport(session, stderr, false);
+    }
   }
-  if (options.profile)
-    printProfile(plan, session.profile());
+  if (options.profile) {
+    if (options.json)
+      printProfileJson(session, stderr);
+    else
+      printProfile(session, stderr, 30);
+  }
   return 0;
 }

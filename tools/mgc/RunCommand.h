@@ -36,7 +36,8 @@ struct RunOptions {
   std::string dumpLogits;   // --dump-logits FILE
   std::string tokenizer;    // --tokenizer FILE (llama2.c .bin or GGUF)
   bool stats = false;       // --stats
-  bool profile = false;     // --profile: time per kernel
+  bool profile = false;     // --profile: time, FLOPs, bytes per kernel call
+  bool json = false;        // --json: --stats and --profile as JSON
 };
 
 /// Parses the arguments after `run`. Returns false after printing a
