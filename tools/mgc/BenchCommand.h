@@ -20,9 +20,11 @@ struct BenchOptions {
   std::string model;
   std::vector<int64_t> prompts = {128}; // -p: prefill sizes
   std::vector<int64_t> generate = {64}; // -n: generated tokens
+  std::vector<int64_t> depths = {0};    // -d: context filled before each
   std::vector<int> threads = {0};       // -t; 0: all cores
   int repetitions = 5;                  // -r
   bool json = false;                    // --json
+  bool profile = false;                 // --profile: a profile per test
 };
 
 /// Parses the arguments after `bench`; false after a message on stderr.
