@@ -9,6 +9,7 @@ packages=(
   libhalide14-0-dev
   libgtest-dev libfmt-dev libtomlplusplus-dev
   clang-14 libclang-rt-14-dev
+  gnuplot-nox
   zlib1g-dev libzstd-dev
 )
 

@@ -289,6 +289,17 @@ std::string validateCalls(const Plan &plan, const PlanEntry &e) {
   }
   return {};
 }
+std::vector<int64_t> figureFields(const PlanFigures &f) {
+  return {f.paramsTotal,       f.paramsActive,     f.flopsPerToken,
+          f.scanFlopsPerToken, f.weightBytesTotal, f.weightBytesPerToken,
+          f.kvBytesPerToken,   f.stateBytes};
+}
+std::vector<int64_t *> figureFields(PlanFigures &f) {
+  return {&f.paramsTotal,       &f.paramsActive,     &f.flopsPerToken,
+          &f.scanFlopsPerToken, &f.weightBytesTotal, &f.weightBytesPerToken,
+          &f.kvBytesPerToken,   &f.stateBytes};
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -318,6 +329,8 @@ std::string mgc::serializePlan(const Plan &plan) {
   w.i64(plan.context);
   w.f64(plan.peakGflops);
   w.f64(plan.bandwidthGBps);
+  for (int64_t v : figureFields(plan.figures))
+    w.i64(v);
   w.u32(uint32_t(plan.kernels.size()));
   for (const PlanKernel &k : plan.kernels) {
     w.str(k.symbol);
@@ -396,6 +409,8 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
   plan.context = r.i64();
   plan.peakGflops = r.f64();
   plan.bandwidthGBps = r.f64();
+  for (int64_t *v : figureFields(plan.figures))
+    *v = r.i64();
   plan.kernels.resize(r.count(8));
   for (PlanKernel &k : plan.kernels) {
     k.symbol = r.str();
@@ -474,6 +489,9 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
   if (!(plan.peakGflops >= 0 && plan.peakGflops < 1e12) ||
       !(plan.bandwidthGBps >= 0 && plan.bandwidthGBps < 1e12))
     return "invalid plan: target limits";
+  for (int64_t v : figureFields(plan.figures))
+    if (v < 0)
+      return "invalid plan: negative model figures";
   std::set<std::string> symbols;
   for (const PlanKernel &k : plan.kernels)
     if (!isIdentifier(k.symbol) || !symbols.insert(k.symbol).second)

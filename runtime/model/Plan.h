@@ -171,6 +171,15 @@ struct PlanKernel {
   std::string name;   // the first mgc.kernel it serves
 };
 
+/// The model's analytic figures (analysis/ModelStats.h), computed from its
+/// IR at compile time, so tools can compare compiled models.
+struct PlanFigures {
+  int64_t paramsTotal = 0, paramsActive = 0;
+  int64_t flopsPerToken = 0, scanFlopsPerToken = 0;
+  int64_t weightBytesTotal = 0, weightBytesPerToken = 0;
+  int64_t kvBytesPerToken = 0, stateBytes = 0;
+};
+
 struct Plan {
   std::string model;   // the model's name
   int64_t vocab = 0;   // logits per token
@@ -178,6 +187,7 @@ struct Plan {
   // The target's limits the model was compiled for (all its cores), the
   // roofs profiles compare with; 0 when unknown.
   double peakGflops = 0, bandwidthGBps = 0;
+  PlanFigures figures;
   std::vector<PlanKernel> kernels;
   std::vector<PlanWeight> weights;
   std::vector<PlanState> states;

@@ -2,6 +2,8 @@
 
 #include "tools/mgc/EmitArtifact.h"
 
+#include "analysis/ModelStats.h"
+
 #include "codegen/ArtifactWriter.h"
 #include "codegen/KernelCompiler.h"
 #include "codegen/lowering/ModelLowering.h"
@@ -44,6 +46,7 @@ std::unique_ptr<WeightFile> openInputWeights(const std::string &input,
   switch (detected.kind) {
   case InputKind::Gguf:
   case InputKind::Llama2c:
+  case InputKind::RwkvCpp:
     return WeightFile::open(input, error);
   case InputKind::HuggingFaceDir:
     return WeightFile::openSafetensors(input, error);
@@ -53,8 +56,8 @@ std::unique_ptr<WeightFile> openInputWeights(const std::string &input,
   default:
     error = input + " (" + inputKindName(detected.kind) +
             ") names no weights; compile it with --random-weights, or "
-            "give a GGUF file, a llama2.c checkpoint or a Hugging Face "
-            "directory with *.safetensors";
+            "give a GGUF file, a llama2.c checkpoint, an rwkv.cpp model "
+            "file or a Hugging Face directory with *.safetensors";
     return nullptr;
   }
 }
@@ -134,6 +137,19 @@ int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options) {
   LoweredModel model;
   if (mlir::failed(lowerModel(module, model)))
     return 1;
+  // The analytic figures travel with the model (mgc compare, profiles).
+  mlir::FailureOr<ModelStats> stats = computeModelStats(module, {});
+  if (mlir::failed(stats))
+    return 1;
+  PlanFigures &figures = model.plan.figures;
+  figures.paramsTotal = stats->paramsTotal;
+  figures.paramsActive = stats->paramsActive;
+  figures.flopsPerToken = stats->flopsPerToken;
+  figures.scanFlopsPerToken = stats->scanFlopsPerToken;
+  figures.weightBytesTotal = stats->weightBytesTotal;
+  figures.weightBytesPerToken = stats->weightBytesPerToken;
+  figures.kvBytesPerToken = stats->kvBytesPerToken;
+  figures.stateBytes = stats->stateBytes;
 
   std::unique_ptr<WeightFile> file;
   ArtifactOptions artifact;

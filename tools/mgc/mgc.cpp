@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/mgc/BenchCommand.h"
+#include "tools/mgc/CompareCommand.h"
 #include "tools/mgc/CompileCommand.h"
 #include "tools/mgc/InspectCommand.h"
 #include "tools/mgc/RunCommand.h"
@@ -26,8 +27,8 @@ static const char *kUsage =
     "  run       generate with a compiled model (mgc run --help)\n"
     "  bench     prefill and decode tokens/s of a compiled model\n"
     "            (mgc bench --help)\n"
-    "\n"
-    "compare is not available in this build.\n";
+    "  compare   architectures side by side on this machine: figures, speed\n"
+    "            and memory vs context, with plots (mgc compare --help)\n";
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -86,9 +87,14 @@ int main(int argc, char **argv) {
     return mgc::runBench(options);
   }
   if (command == "compare") {
-    llvm::errs() << "mgc: error: 'mgc " << command
-                 << "' is not available in this build\n";
-    return 2;
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+      llvm::outs() << mgc::compareUsage();
+      return 0;
+    }
+    mgc::CompareOptions options;
+    if (!mgc::parseCompareOptions(args, options))
+      return 2;
+    return mgc::runCompare(options);
   }
   llvm::errs() << "mgc: error: unknown command '" << command << "'\n"
                << kUsage;
