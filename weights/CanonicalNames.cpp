@@ -37,7 +37,20 @@
 //   model.final_layernorm.weight                    norm.weight
 //
 // where <leaf> is any of the mixer's tensors (in_proj.weight, A_log, D,
-// conv1d.weight, ...). Names outside these tables (e.g. rope_freqs,
+// conv1d.weight, ...). rwkv.cpp model files (RWKV-LM's names):
+//
+//   rwkv.cpp                     mgc
+//   emb.weight                   embed.tokens.weight
+//   blocks.0.ln0.{weight,bias}   embed.norm.{weight,bias}
+//   blocks.N.ln1.{weight,bias}   layers.N.mixer_norm.{weight,bias}
+//   blocks.N.ln2.{weight,bias}   layers.N.ffn_norm.{weight,bias}
+//   blocks.N.att.<leaf>          layers.N.att.<leaf>
+//   blocks.N.ffn.<leaf>          layers.N.ffn.<leaf>
+//   ln_out.{weight,bias}         norm.{weight,bias}
+//   head.weight                  output.weight
+//
+// (the rwkv.cpp reader also splits and converts a few tensors, see
+// RwkvCppReader.cpp). Names outside these tables (e.g. rope_freqs,
 // rotary_emb.inv_freq) have no canonical name.
 //
 //===----------------------------------------------------------------------===//
@@ -223,4 +236,33 @@ std::string mgc::hfToCanonical(const std::string &name) {
     return {};
   }
   return lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
+}
+
+std::string mgc::rwkvCppToCanonical(const std::string &name) {
+  static const Rename kGlobal[] = {
+      {"emb.weight", "embed.tokens.weight"},
+      {"blocks.0.ln0.weight", "embed.norm.weight"},
+      {"blocks.0.ln0.bias", "embed.norm.bias"},
+      {"ln_out.weight", "norm.weight"},
+      {"ln_out.bias", "norm.bias"},
+      {"head.weight", "output.weight"},
+  };
+  static const Rename kLayer[] = {
+      {"ln1", "mixer_norm"},
+      {"ln2", "ffn_norm"},
+  };
+  if (std::string renamed =
+          lookup(name, kGlobal, sizeof(kGlobal) / sizeof(kGlobal[0]));
+      !renamed.empty())
+    return renamed;
+  std::string layer, rest;
+  if (!splitLayer(name, "blocks.", layer, rest))
+    return {};
+  const std::string prefix = "layers." + layer + ".";
+  for (const char *block : {"att.", "ffn."})
+    if (!after(rest, block).empty())
+      return prefix + rest;
+  std::string renamed =
+      renameModule(rest, kLayer, sizeof(kLayer) / sizeof(kLayer[0]));
+  return renamed.empty() ? renamed : prefix + renamed;
 }

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace mgc {
 
@@ -101,6 +102,11 @@ public:
   /// `data` is derived from shard and offset when byteSize > 0 and the
   /// dtype is known; the caller has checked the range against the file.
   bool addTensor(TensorInfo tensor, std::string &error);
+  /// Adds `tensor` (a new name) as an F32 tensor of `values`, which the
+  /// WeightFile keeps; values.size() must be tensor.numElements(). Its
+  /// shard, offset and byteSize locate the stored values it came from.
+  bool addDerivedTensor(TensorInfo tensor, std::vector<float> values,
+                        std::string &error);
   /// Adds a metadata entry; false for a key already present.
   bool addMeta(const std::string &key, MetaValue value);
   /// The finished file, with canonical-name lookup built. Fails when two
@@ -126,6 +132,8 @@ bool readSafetensorsShard(WeightFileBuilder &builder,
 /// Reads a model.safetensors.index.json and every shard it names.
 std::unique_ptr<WeightFile> readSafetensorsIndex(const std::string &path,
                                                  std::string &error);
+std::unique_ptr<WeightFile> readRwkvCpp(std::shared_ptr<MappedFile> file,
+                                        std::string &error);
 
 } // namespace mgc
 

@@ -8,6 +8,7 @@
 
 #include "weights/ReaderDetail.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <sys/stat.h>
@@ -53,6 +54,8 @@ const char *mgc::weightFormatName(WeightFormat format) {
     return "GGUF";
   case WeightFormat::Safetensors:
     return "safetensors";
+  case WeightFormat::RwkvCpp:
+    return "rwkv.cpp model";
   }
   return "unknown";
 }
@@ -172,6 +175,26 @@ bool WeightFileBuilder::addTensor(TensorInfo tensor, std::string &error) {
   tensor.data = tensor.byteSize > 0 && tensor.dtype != DType::Unsupported
                     ? mapping.data() + tensor.offset
                     : nullptr;
+  file_->byName_[tensor.name] = file_->tensors_.size();
+  file_->tensors_.push_back(std::move(tensor));
+  return true;
+}
+
+bool WeightFileBuilder::addDerivedTensor(TensorInfo tensor,
+                                         std::vector<float> values,
+                                         std::string &error) {
+  const MappedFile &mapping = *file_->mappings_[tensor.shard];
+  if (file_->byName_.count(tensor.name)) {
+    error = errorAt(mapping.path(), tensor.offset,
+                    "tensor '" + tensor.name + "' is defined twice");
+    return false;
+  }
+  std::unique_ptr<float[]> owned(new float[values.size()]);
+  std::copy(values.begin(), values.end(), owned.get());
+  tensor.dtype = DType::F32;
+  tensor.derived = true;
+  tensor.data = owned.get();
+  file_->derived_.push_back(std::move(owned));
   file_->byName_[tensor.name] = file_->tensors_.size();
   file_->tensors_.push_back(std::move(tensor));
   return true;
@@ -324,6 +347,9 @@ std::unique_ptr<WeightFile> WeightFile::open(const std::string &path,
     return nullptr;
   if (file->size() >= 4 && std::memcmp(file->data(), "GGUF", 4) == 0)
     return readGguf(std::move(file), error);
+  // rwkv.cpp writes the u32 0x67676d66 ('ggmf') little-endian.
+  if (file->size() >= 4 && std::memcmp(file->data(), "fmgg", 4) == 0)
+    return readRwkvCpp(std::move(file), error);
   if (looksLikeSafetensors(*file)) {
     WeightFileBuilder builder(WeightFormat::Safetensors, path);
     if (!readSafetensorsShard(builder, std::move(file), error))
@@ -336,7 +362,8 @@ std::unique_ptr<WeightFile> WeightFile::open(const std::string &path,
     return readLlama2c(std::move(file), error);
   error = path + ": not a weight file mgc reads: expected a GGUF file (magic "
                  "'GGUF'), a safetensors file (u64 header length, then a JSON "
-                 "header), a model.safetensors.index.json, or a llama2.c "
+                 "header), a model.safetensors.index.json, an rwkv.cpp model "
+                 "file (u32 magic 0x67676d66 'ggmf'), or a llama2.c "
                  "checkpoint (7 positive int32: dim, hidden_dim, n_layers, "
                  "n_heads, n_kv_heads, vocab_size, seq_len)";
   return nullptr;
@@ -352,6 +379,12 @@ std::unique_ptr<WeightFile> WeightFile::openGguf(const std::string &path,
                                                  std::string &error) {
   std::shared_ptr<MappedFile> file = mapNonEmpty(path, error);
   return file ? readGguf(std::move(file), error) : nullptr;
+}
+
+std::unique_ptr<WeightFile> WeightFile::openRwkvCpp(const std::string &path,
+                                                    std::string &error) {
+  std::shared_ptr<MappedFile> file = mapNonEmpty(path, error);
+  return file ? readRwkvCpp(std::move(file), error) : nullptr;
 }
 
 std::unique_ptr<WeightFile> WeightFile::openSafetensors(const std::string &path,

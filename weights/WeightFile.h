@@ -1,15 +1,18 @@
 //===- WeightFile.h - a read-only view of a model's weight file -*- C++ -*-===//
 //
 // A memory-mapped, read-only view of the tensors and metadata of a weight
-// file: a llama2.c checkpoint, a GGUF file, or Hugging Face safetensors (one
-// file, or shards listed by model.safetensors.index.json). Plain C++17 with no
-// MLIR or LLVM, so the compiler and the runtime share it.
+// file: a llama2.c checkpoint, a GGUF file, Hugging Face safetensors (one
+// file, or shards listed by model.safetensors.index.json), or an rwkv.cpp
+// model file. Plain C++17 with no MLIR or LLVM, so the compiler and the
+// runtime share it.
 //
 // Every offset and size a file states is checked against the file's size
 // before any tensor byte is touched; a malformed file is an error naming the
 // file and the byte offset, never a crash. Tensor data is not copied: `data`
 // points into a page-aligned mapping of the whole file that lives as long as
-// the WeightFile.
+// the WeightFile. (The one exception: a value the reader must convert to the
+// form mgc's IR takes, such as the log of an rwkv.cpp RWKV-5 decay, is
+// computed once into memory the WeightFile owns.)
 //
 // Names: each tensor keeps the name the file gives it and, where the format
 // has a known naming, mgc's canonical name (the one `mgc.param` uses, see
@@ -46,9 +49,9 @@ const char *dtypeName(DType dtype);
 /// Bytes per element; 0 for Unsupported.
 unsigned dtypeSize(DType dtype);
 
-enum class WeightFormat { Llama2c, Gguf, Safetensors };
+enum class WeightFormat { Llama2c, Gguf, Safetensors, RwkvCpp };
 
-/// "llama2.c checkpoint", "GGUF" or "safetensors".
+/// "llama2.c checkpoint", "GGUF", "safetensors" or "rwkv.cpp model".
 const char *weightFormatName(WeightFormat format);
 
 /// One tensor of the file.
@@ -61,9 +64,13 @@ struct TensorInfo {
   uint64_t byteSize = 0;      // 0 with data null: unknown layout
   // [byteSize] bytes inside the mapping; null for Unsupported types. Aligned
   // only as the file aligns it (GGUF: general.alignment; llama2.c: 4 bytes;
-  // safetensors: usually 8, not guaranteed).
+  // safetensors: usually 8, not guaranteed; rwkv.cpp: none). A derived
+  // tensor's values are in memory the WeightFile owns.
   const void *data = nullptr;
-  uint64_t offset = 0;        // absolute byte offset of `data` in its file
+  // Absolute byte offset of `data` in its file; for a derived tensor, of the
+  // stored values it was computed from (as many elements, same byte size).
+  uint64_t offset = 0;
+  bool derived = false;       // computed by the reader from stored values
   unsigned shard = 0;         // index into WeightFile::files()
 
   /// Product of the shape (1 for a scalar).
@@ -117,6 +124,9 @@ public:
   /// A .safetensors file, an index .json, or a directory with either.
   static std::unique_ptr<WeightFile> openSafetensors(const std::string &path,
                                                      std::string &error);
+  /// An rwkv.cpp model file (magic 'ggmf', version 100 or 101).
+  static std::unique_ptr<WeightFile> openRwkvCpp(const std::string &path,
+                                                 std::string &error);
 
   ~WeightFile();
   WeightFile(const WeightFile &) = delete;
@@ -163,6 +173,7 @@ private:
   std::unordered_map<std::string, size_t> byCanonical_;
   std::vector<std::pair<std::string, MetaValue>> metadata_;
   std::unordered_map<std::string, size_t> metaIndex_;
+  std::vector<std::unique_ptr<float[]>> derived_; // derived tensors' values
 };
 
 /// mgc's canonical name for a GGUF tensor name of the llama family
@@ -172,6 +183,11 @@ std::string ggufToCanonical(const std::string &name);
 /// (`model.layers.3.self_attn.q_proj.weight` -> `layers.3.attn.q.weight`);
 /// empty when unknown.
 std::string hfToCanonical(const std::string &name);
+/// mgc's canonical name for an rwkv.cpp tensor name
+/// (`blocks.3.att.key.weight` -> `layers.3.att.key.weight`,
+/// `blocks.3.ln1.weight` -> `layers.3.mixer_norm.weight`); empty when
+/// unknown.
+std::string rwkvCppToCanonical(const std::string &name);
 
 /// IEEE half and bfloat16 to float.
 float halfToFloat(uint16_t h);
