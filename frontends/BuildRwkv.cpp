@@ -1,8 +1,9 @@
-//===- BuildRwkv.cpp - RWKV-6 and RWKV-7 time and channel mix ---*- C++ -*-===//
+//===- BuildRwkv.cpp - RWKV-4 to RWKV-7 time and channel mix ----*- C++ -*-===//
 //
-// Lowers RWKV-6 "Finch" time mixing (RWKV-LM RWKV-v5/rwkv_v6_demo.py,
-// RWKV_Tmix_x060) to an `rwkv` scan and RWKV-7 "Goose" time mixing
-// (RWKV-v7/rwkv_v7_demo_rnn.py, x070) to a `delta` scan, plus both channel
+// Lowers RWKV time mixing to mgc.scan: RWKV-4 and RWKV-5 (as rwkv.cpp
+// computes them, rwkv_graph.inc) and RWKV-6 "Finch" (RWKV-LM
+// RWKV-v5/rwkv_v6_demo.py, RWKV_Tmix_x060) to `rwkv` scans, RWKV-7 "Goose"
+// (RWKV-v7/rwkv_v7_demo_rnn.py, x070) to a `delta` scan; plus the channel
 // mixes (RWKV's FFN).
 //
 // Weights, relative to the layer prefix, with C = hidden, H = heads,
@@ -10,6 +11,25 @@
 // RWKV-LM checkpoints; vectors stored [1, 1, C] there are [C] here, and the
 // LoRA matrices, which the reference multiplies as `x @ w`, are stored
 // transposed to mgc's [out, in] (as rwkv.cpp's converter does).
+//
+//   RWKV-4 (one recurrence per channel)
+//   att.time_mix_{k,v,r}        [C]
+//   att.time_decay              [C]     the log decay -exp(w)
+//   att.time_first              [C]     u: the current token's bonus e^u
+//   att.{receptance,key,value,output}.weight  [C, C]
+//
+//   RWKV-5.1 / 5.2
+//   att.time_mix_{k,v,r}        [C], 5.2 also att.time_mix_g [C]
+//   att.time_decay              5.1 [H], 5.2 [H, N]: the log decay -exp(w)
+//   att.time_first              5.1 [H]: the bonus factor e^u
+//   att.time_faaaa              5.2 [H, N]: the bonus factor u
+//   att.{receptance,key,value,output}.weight  [C, C], 5.2 att.gate.weight
+//   att.ln_x.{weight,bias}      [C]
+//
+// The RWKV-4/5 decays and bonuses are in the form the scan takes, which is
+// how rwkv.cpp's model files hold them (RWKV-4's -exp(w), RWKV-5's e^u and
+// u) except RWKV-5's decay, stored exp(-exp(w)), whose log the rwkv.cpp
+// reader computes (weights/RwkvCppReader.cpp).
 //
 //   RWKV-6
 //   att.time_maa_{x,w,k,v,r,g}  [C]
@@ -34,19 +54,22 @@
 //   att.{receptance,key,value,output}.weight  [C, C]
 //   att.ln_x.{weight,bias}      [C]
 //
-// RWKV-7 ranks follow ScanSpec: Dw = decay_lora_rank, Da = Dv = Dg =
-// mix_lora_rank. Released checkpoints use four different ranks (C = 768:
-// 64, 64, 32, 128), chosen by formulas that changed between versions, so
-// they need their own spec fields to load.
+// RWKV-7 ranks follow ScanSpec: Dw = decay_lora_rank, Da = mix_lora_rank,
+// Dv = value_lora_rank and Dg = gate_lora_rank (both default to
+// mix_lora_rank). Released checkpoints use four different ranks (C = 768:
+// 64, 64, 32, 128), chosen by formulas that changed between versions; a
+// weight file that holds them gives them.
 //
-// State: att.shift (conv) [1, C], att.wkv (recurrent) [H, N, N] as
-// [heads, value channels, key channels]; ffn.shift (conv) [1, C].
+// State: att.shift (conv) [1, C]; att.wkv (recurrent) [H, N, N] as
+// [heads, value channels, key channels] (RWKV-4: [C, 2, 1], a numerator and
+// a denominator per channel); ffn.shift (conv) [1, C].
 //
 //===----------------------------------------------------------------------===//
 
 #include "frontends/ModelBuilder.h"
 #include "frontends/ScanMixers.h"
 
+#include <cmath>
 #include <optional>
 
 using namespace mlir;
@@ -57,6 +80,8 @@ namespace {
 
 /// GroupNorm(H, C) of the reference: eps = 1e-5 * head_size_divisor^2, 8^2.
 constexpr double kLnXEps = 64e-5;
+/// rwkv.cpp's RWKV-5 group norm uses ggml_norm's 1e-5.
+constexpr double kLnXEpsV5 = 1e-5;
 
 struct Dims {
   int64_t channels, heads, headSize;
@@ -86,12 +111,50 @@ Value lora(GraphBuilder &g, Value x, StringRef w1, StringRef w2, int64_t rank,
 }
 
 /// The per-head layer norm of the scan output (GroupNorm over heads).
-Value lnX(GraphBuilder &g, Value y, const Dims &d) {
+Value lnX(GraphBuilder &g, Value y, const Dims &d, double eps = kLnXEps) {
   Value w = reshapeWeight(g, g.param("att.ln_x.weight", {d.channels}),
                           {d.heads, d.headSize});
   Value b = reshapeWeight(g, g.param("att.ln_x.bias", {d.channels}),
                           {d.heads, d.headSize});
-  return normWith(g, NormKind::layer, y, w, b, kLnXEps);
+  return normWith(g, NormKind::layer, y, w, b, eps);
+}
+
+/// RWKV-4/5's token-shift mix `x * mu + prev * (1 - mu)`, as
+/// `prev + (x - prev) * mu`.
+Value mixPrevious(GraphBuilder &g, Value x, Value prev, StringRef mu) {
+  int64_t c = shapeOf(x).back();
+  return g.add(prev, g.mul(g.sub(x, prev), g.param(mu, {c})));
+}
+
+/// `y [..., 2]` holds pairs (n, d) with d > 0: returns n / d [..., 1].
+///
+/// mgc's IR has no division, so the quotient is built from what it has.
+/// An RMS norm over each pair scales it to (n', d') = (n, d) / rms(n, d),
+/// which keeps the quotient and bounds d' to (0, sqrt 2]; d' >= sqrt(2) /
+/// sqrt(1 + q^2) for the quotient q. A second RMS norm, of (c, d') with a
+/// small constant c, gives c / rms(c, d'), hence the seed
+/// r0 = 1 / sqrt(c^2 + d'^2) of 1 / d' with relative error
+/// e0 = 1 - d' / sqrt(c^2 + d'^2) (below 1 - 1/sqrt(2) while d' >= c,
+/// i.e. |q| <= about 1400). Newton's iteration r <- r (2 - d' r) squares
+/// the error each step: four steps leave below 1e-8 relative, f32
+/// rounding. The norms' eps (1e-30) is negligible next to n^2 + d^2 while
+/// d > 1e-14; their sums of squares overflow f32 once d reaches 1e19.
+Value quotient(GraphBuilder &g, Value y) {
+  constexpr double kSeed = 1.0 / 1024; // c
+  constexpr double kEps = 1e-30;
+  constexpr int kNewtonSteps = 4;
+  Scalars k(g);
+  Value pair = normWith(g, NormKind::rms, y, {}, {}, kEps);
+  Value n = g.slice(pair, 0, 1), d = g.slice(pair, 1, 1);
+  Value seeds = g.add(g.mul(d, k.zero()), g.constant(kSeed));
+  Value scaled = normWith(g, NormKind::rms, g.concat({seeds, d}), {}, {}, kEps);
+  // c / sqrt((c^2 + d'^2) / 2) -> 1 / sqrt(c^2 + d'^2).
+  Value r = g.mul(g.slice(scaled, 0, 1),
+                  g.constant(1.0 / (kSeed * std::sqrt(2.0))));
+  Value two = g.constant(2.0);
+  for (int i = 0; i < kNewtonSteps; ++i)
+    r = g.mul(r, g.add(g.mul(g.mul(d, r), k.minusOne()), two));
+  return g.mul(n, r);
 }
 
 /// The name under which the first RWKV-7 layer shares its value projection
@@ -99,6 +162,83 @@ Value lnX(GraphBuilder &g, Value y, const Dims &d) {
 constexpr llvm::StringLiteral kValueFirst = "rwkv7.v_first";
 
 } // namespace
+
+Value scan::buildRwkv4(GraphBuilder &g, const ScanSpec &s, Value x) {
+  (void)s;
+  int64_t c = g.spec().hidden;
+  Scalars k(g);
+  Value prev = tokenShift(g, x, "att.shift");
+  Value r = g.activation(
+      g.linear(mixPrevious(g, x, prev, "att.time_mix_r"), "att.receptance", c,
+               false),
+      ActivationKind::sigmoid);
+  Value key = g.linear(mixPrevious(g, x, prev, "att.time_mix_k"), "att.key",
+                       c, false);
+  Value v = g.linear(mixPrevious(g, x, prev, "att.time_mix_v"), "att.value",
+                     c, false);
+
+  // wkv_t = (sum_{i<t} e^{(t-1-i) w + k_i} v_i + e^{u + k_t} v_t) /
+  //         (sum_{i<t} e^{(t-1-i) w + k_i}     + e^{u + k_t}),
+  // per channel: one rwkv scan with a head per channel, key e^k, and two
+  // value channels, v and 1, for the numerator and the denominator. Plain
+  // f32 without rwkv.cpp's running maximum: e^k must stay finite and the
+  // sums below 1e19 (|k| up to about 40).
+  Value key3 = g.reshape(key, {c, 1});
+  Value ones = g.add(g.mul(key3, k.zero()), k.one());
+  ScanOperands ops;
+  ops.decay = reshapeWeight(g, g.param("att.time_decay", {c}), {c, 1});
+  ops.b = g.activation(key3, ActivationKind::exp);
+  ops.c = ones;
+  ops.bonus = reshapeWeight(
+      g, g.activation(g.param("att.time_first", {c}), ActivationKind::exp),
+      {c, 1});
+  Value values = g.concat({g.reshape(v, {c, 1}), ones});
+  Value sums = forwardScan(g, ScanVariant::rwkv, values, ops, "att.wkv");
+  Value wkv = g.reshape(quotient(g, sums), {c});
+  return g.linear(g.mul(r, wkv), "att.output", c, false);
+}
+
+Value scan::buildRwkv5(GraphBuilder &g, const ScanSpec &s, Value x) {
+  Dims d;
+  if (!headDims(g, s, d))
+    return fail(g, "rwkv5 mixer: heads * head_dim must equal hidden_size");
+  bool v52 = s.kind == ScanMixerKind::rwkv5_2;
+  int64_t c = d.channels, h = d.heads, n = d.headSize;
+  Value prev = tokenShift(g, x, "att.shift");
+  Value r = g.linear(mixPrevious(g, x, prev, "att.time_mix_r"),
+                     "att.receptance", c, false);
+  Value key = g.linear(mixPrevious(g, x, prev, "att.time_mix_k"), "att.key",
+                       c, false);
+  Value v = g.linear(mixPrevious(g, x, prev, "att.time_mix_v"), "att.value",
+                     c, false);
+
+  // y_t = r_t (S + u k_t^T v_t), S <- diag(w) S + k_t^T v_t per head: an
+  // rwkv scan with a static decay. RWKV-5.1 has one decay and one bonus per
+  // head.
+  ScanOperands ops;
+  if (v52) {
+    ops.decay = g.param("att.time_decay", {h, n});
+    ops.bonus = g.param("att.time_faaaa", {h, n});
+  } else {
+    auto perHead = [&](StringRef name) {
+      return g.broadcast(reshapeWeight(g, g.param(name, {h}), {h, 1}),
+                         {h, n});
+    };
+    ops.decay = perHead("att.time_decay");
+    ops.bonus = perHead("att.time_first");
+  }
+  ops.b = g.reshape(key, {h, n});
+  ops.c = g.reshape(r, {h, n});
+  Value y = forwardScan(g, ScanVariant::rwkv, g.reshape(v, {h, n}), ops,
+                        "att.wkv");
+  y = g.reshape(lnX(g, y, d, kLnXEpsV5), {c});
+  if (v52) {
+    Value gate = g.linear(mixPrevious(g, x, prev, "att.time_mix_g"),
+                          "att.gate", c, false);
+    y = g.mul(y, g.activation(gate, ActivationKind::silu));
+  }
+  return g.linear(y, "att.output", c, false);
+}
 
 Value scan::buildRwkv6(GraphBuilder &g, const ScanSpec &s, Value x) {
   Dims d;
@@ -174,8 +314,9 @@ Value scan::buildRwkv7(GraphBuilder &g, const ScanSpec &s, Value x) {
     g.share(kValueFirst, v);
   } else {
     // Value residual: later layers lerp towards the first layer's value.
+    int64_t valueRank = s.valueLoraRank > 0 ? s.valueLoraRank : s.mixLoraRank;
     Value nu = g.activation(
-        g.add(lora(g, xv, "att.v1", "att.v2", s.mixLoraRank, std::nullopt),
+        g.add(lora(g, xv, "att.v1", "att.v2", valueRank, std::nullopt),
               g.param("att.v0", {c})),
         ActivationKind::sigmoid);
     v = g.add(v, g.mul(g.sub(vFirst, v), nu));
@@ -185,8 +326,9 @@ Value scan::buildRwkv7(GraphBuilder &g, const ScanSpec &s, Value x) {
       g.add(lora(g, xa, "att.a1", "att.a2", s.mixLoraRank, std::nullopt),
             g.param("att.a0", {c})),
       ActivationKind::sigmoid);
+  int64_t gateRank = s.gateLoraRank > 0 ? s.gateLoraRank : s.mixLoraRank;
   Value gate =
-      lora(g, xg, "att.g1", "att.g2", s.mixLoraRank, ActivationKind::sigmoid);
+      lora(g, xg, "att.g1", "att.g2", gateRank, ActivationKind::sigmoid);
 
   // Decay: exp(-exp(-softplus(-z) - 0.5)) = exp(-e^-0.5 sigmoid(z)), so the
   // log decay is -e^-0.5 * sigmoid(w0 + LoRA(xw)).
@@ -229,9 +371,21 @@ Value scan::buildRwkv7(GraphBuilder &g, const ScanSpec &s, Value x) {
 
 Value mgc::buildRwkvChannelMix(GraphBuilder &g, ScanMixerKind kind,
                                int64_t intermediate, Value x) {
-  if (kind != ScanMixerKind::rwkv6 && kind != ScanMixerKind::rwkv7)
-    return fail(g, "the RWKV channel mix needs an rwkv6 or rwkv7 model");
+  if (!isRwkv(kind))
+    return fail(g, "the RWKV channel mix needs an RWKV model");
   int64_t c = g.spec().hidden;
+  if (kind != ScanMixerKind::rwkv6 && kind != ScanMixerKind::rwkv7) {
+    // RWKV-4 and RWKV-5.
+    Value prev = tokenShift(g, x, "ffn.shift");
+    Value hidden = g.activation(
+        g.linear(mixPrevious(g, x, prev, "ffn.time_mix_k"), "ffn.key",
+                 intermediate, false),
+        ActivationKind::relu_squared);
+    Value r = g.linear(mixPrevious(g, x, prev, "ffn.time_mix_r"),
+                       "ffn.receptance", c, false);
+    return g.mul(g.activation(r, ActivationKind::sigmoid),
+                 g.linear(hidden, "ffn.value", c, false));
+  }
   Value xx = g.sub(tokenShift(g, x, "ffn.shift"), x);
   if (kind == ScanMixerKind::rwkv7) {
     Value xk = lerp(g, x, xx, g.param("ffn.x_k", {c}));

@@ -12,6 +12,9 @@
 // Families and what they lower to (details in each file):
 //   mamba1  BuildMamba.cpp  in_proj, conv1d, x_proj/dt_proj, scan selective
 //   mamba2  BuildMamba.cpp  in_proj, conv1d, scan ssd, gated group RMSNorm
+//   rwkv4   BuildRwkv.cpp   token_shift, scan rwkv of (v, 1) per channel,
+//                           their quotient
+//   rwkv5.x BuildRwkv.cpp   token_shift, scan rwkv, group norm (5.2: gate)
 //   rwkv6   BuildRwkv.cpp   token_shift, ddlerp, scan rwkv, group norm
 //   rwkv7   BuildRwkv.cpp   token_shift, LoRAs, scan delta, group norm
 //   s4      BuildLti.cpp    S4D-Real: scan lti, GELU, GLU
@@ -42,6 +45,11 @@ Value mgc::buildScanMixer(GraphBuilder &g, const MixerSpec &mixer, Value x) {
     return buildMamba1(g, s, x);
   case ScanMixerKind::mamba2:
     return buildMamba2(g, s, x);
+  case ScanMixerKind::rwkv4:
+    return buildRwkv4(g, s, x);
+  case ScanMixerKind::rwkv5_1:
+  case ScanMixerKind::rwkv5_2:
+    return buildRwkv5(g, s, x);
   case ScanMixerKind::rwkv6:
     return buildRwkv6(g, s, x);
   case ScanMixerKind::rwkv7:

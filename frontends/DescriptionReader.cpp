@@ -104,13 +104,15 @@ void readAttention(TomlTable &t, AttentionSpec &a) {
 }
 
 void readScan(TomlTable &t, ScanSpec &s) {
+  // In ScanMixerKind's order.
   readEnum(t, "variant",
-           {"mamba1", "mamba2", "rwkv6", "rwkv7", "s4", "h3", "hydra"},
+           {"mamba1", "mamba2", "rwkv6", "rwkv7", "s4", "h3", "hydra", "rwkv4",
+            "rwkv5.1", "rwkv5.2"},
            s.kind);
   if (!t.has("variant"))
     t.fail(t.pos(), "missing required key '" + t.path() +
-                        ".variant' (mamba1, mamba2, rwkv6, rwkv7, s4, h3 or "
-                        "hydra)");
+                        ".variant' (mamba1, mamba2, rwkv4, rwkv5.1, rwkv5.2, "
+                        "rwkv6, rwkv7, s4, h3 or hydra)");
   t.getInt("state_size", s.stateSize, 1, 65536);
   t.getInt("expand", s.expand, 1, 64);
   // Hydra's centered convolution needs an odd width; its reference uses 7.

@@ -29,6 +29,8 @@ const char *mgc::inputKindName(InputKind kind) {
     return "llama2.c checkpoint";
   case InputKind::Safetensors:
     return "safetensors weight file";
+  case InputKind::RwkvCpp:
+    return "rwkv.cpp model file";
   }
   return "unknown";
 }
@@ -145,6 +147,10 @@ DetectedInput mgc::detectInputKind(const std::string &path) {
 
   if (startsWith(head, "GGUF"))
     return found(InputKind::Gguf);
+  // rwkv.cpp's magic, the u32 0x67676d66 ('ggmf') little-endian; the reader
+  // checks the version (legacy llama.cpp files share the magic).
+  if (startsWith(head, "fmgg"))
+    return found(InputKind::RwkvCpp);
   if (looksLikeSafetensors(head, size))
     return found(InputKind::Safetensors);
   std::string text = firstMeaningfulLine(head, "//");

@@ -2,7 +2,7 @@
 //
 // Detects the kind of a model input from its content (not only its name): a
 // native description, a Hugging Face directory or config.json, a GGUF file, a
-// llama2.c checkpoint, a safetensors file, or mgc IR.
+// llama2.c checkpoint, an rwkv.cpp model file, a safetensors file, or mgc IR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +21,7 @@ enum class InputKind {
   Gguf,             // a GGUF file
   Llama2c,          // a llama2.c checkpoint
   Safetensors,      // a lone safetensors weight file
+  RwkvCpp,          // an rwkv.cpp model file (magic 'ggmf')
 };
 
 /// A readable name for `kind`, as used in messages.

@@ -37,11 +37,14 @@ mlir::Value buildScanMixer(GraphBuilder &g, const MixerSpec &mixer,
                            mlir::Value x);
 /// RWKV's channel mix, its FFN block: a token shift (state `ffn.shift`,
 /// [1, hidden]), a squared-ReLU key projection to `intermediate` features and
-/// a value projection back, gated by sigmoid(receptance) in RWKV-6. `kind` is
-/// rwkv6 or rwkv7; `x` is the block's normalized input [T, hidden] and the
-/// result is what it adds to the residual stream. Weights (layer prefix),
-/// with C = hidden and F = intermediate:
+/// a value projection back, gated by sigmoid(receptance) in RWKV-4 to 6.
+/// `kind` is an RWKV mixer kind (isRwkv); `x` is the block's normalized input
+/// [T, hidden] and the result is what it adds to the residual stream.
+/// Weights (layer prefix), with C = hidden and F = intermediate:
 ///
+///   RWKV-4/5: ffn.time_mix_k [C], ffn.time_mix_r [C] (x * mu +
+///           prev * (1 - mu)), ffn.key.weight [F, C], ffn.value.weight
+///           [C, F], ffn.receptance.weight [C, C]
 ///   RWKV-6: ffn.time_maa_k [C], ffn.time_maa_r [C], ffn.key.weight [F, C],
 ///           ffn.value.weight [C, F], ffn.receptance.weight [C, C]
 ///   RWKV-7: ffn.x_k [C], ffn.key.weight [F, C], ffn.value.weight [C, F]

@@ -52,16 +52,23 @@ OwningOpRef<ModuleOp> mgc::readModelInput(const std::string &path,
     break;
   }
   case InputKind::Gguf:
-  case InputKind::Llama2c: {
+  case InputKind::Llama2c:
+  case InputKind::RwkvCpp: {
     // The architecture comes from the weight file; its weights must then
     // match what the architecture needs.
-    bool gguf = detected.kind == InputKind::Gguf;
     std::string error;
-    std::unique_ptr<WeightFile> weights = gguf
-                                              ? WeightFile::openGguf(path, error)
-                                              : WeightFile::openLlama2c(path, error);
-    bool ok = weights && (gguf ? ggufArchitecture(*weights, spec, error)
-                               : llama2cArchitecture(*weights, spec, error));
+    std::unique_ptr<WeightFile> weights;
+    bool ok = false;
+    if (detected.kind == InputKind::Gguf) {
+      weights = WeightFile::openGguf(path, error);
+      ok = weights && ggufArchitecture(*weights, spec, error);
+    } else if (detected.kind == InputKind::Llama2c) {
+      weights = WeightFile::openLlama2c(path, error);
+      ok = weights && llama2cArchitecture(*weights, spec, error);
+    } else {
+      weights = WeightFile::openRwkvCpp(path, error);
+      ok = weights && rwkvCppArchitecture(*weights, spec, error);
+    }
     if (!ok) {
       errs << tool << ": error: " << error << "\n";
       return {};

@@ -110,6 +110,8 @@ bool finalizeScan(const ModelSpec &spec, MixerSpec &mixer, Checker &c) {
       return c.fail(mixer.pos, where + "groups " + str(s.groups) +
                                    " must divide heads " + str(s.heads));
     break;
+  case ScanMixerKind::rwkv5_1:
+  case ScanMixerKind::rwkv5_2:
   case ScanMixerKind::rwkv6:
   case ScanMixerKind::rwkv7:
     if (spec.hidden % s.headDim != 0)
@@ -140,6 +142,7 @@ bool finalizeScan(const ModelSpec &spec, MixerSpec &mixer, Checker &c) {
   }
   case ScanMixerKind::mamba1:
   case ScanMixerKind::s4:
+  case ScanMixerKind::rwkv4:
     break;
   }
   return true;
@@ -230,15 +233,15 @@ bool mgc::finalizeModelSpec(ModelSpec &spec, std::string &error,
       return c.fail(spec.pos, "a layer refers to a mixer or ffn that is not "
                               "defined");
     const MixerSpec &mixer = spec.mixers[layer.mixer];
-    bool rwkvMixer = mixer.kind == MixerSpec::Kind::scan &&
-                     (mixer.scan.kind == ScanMixerKind::rwkv6 ||
-                      mixer.scan.kind == ScanMixerKind::rwkv7);
+    bool rwkvMixer =
+        mixer.kind == MixerSpec::Kind::scan && isRwkv(mixer.scan.kind);
     if (layer.ffn >= 0 && spec.ffns[layer.ffn].kind == FfnSpec::Kind::rwkv &&
         !rwkvMixer)
       return c.fail(spec.ffns[layer.ffn].pos,
                     "ffn '" + spec.ffns[layer.ffn].name +
-                        "': an rwkv channel mix must follow an rwkv6 or "
-                        "rwkv7 mixer, not '" + mixer.name + "'");
+                        "': an rwkv channel mix must follow an RWKV mixer "
+                        "(rwkv4, rwkv5.1, rwkv5.2, rwkv6 or rwkv7), not '" +
+                        mixer.name + "'");
   }
   if (spec.parallelBlock && spec.postNorm)
     return c.fail(spec.pos, "parallel blocks and post-norm do not combine");

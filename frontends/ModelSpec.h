@@ -72,8 +72,20 @@ struct AttentionSpec {
   int64_t ropeHeadDim = 0;
 };
 
-/// The linear-recurrence mixers; see ScanSpec for their sizes.
-enum class ScanMixerKind { mamba1, mamba2, rwkv6, rwkv7, s4, h3, hydra };
+/// The linear-recurrence mixers; see ScanSpec for their sizes. rwkv4 has
+/// one recurrence per channel (no heads); rwkv5_1 a decay per head, rwkv5_2
+/// (RWKV-5 "Eagle") a decay per channel and an output gate.
+enum class ScanMixerKind {
+  mamba1, mamba2, rwkv6, rwkv7, s4, h3, hydra, rwkv4, rwkv5_1, rwkv5_2
+};
+
+/// True for the RWKV time mixes (rwkv4 to rwkv7), which RWKV's channel mix
+/// follows.
+inline bool isRwkv(ScanMixerKind kind) {
+  return kind == ScanMixerKind::rwkv4 || kind == ScanMixerKind::rwkv5_1 ||
+         kind == ScanMixerKind::rwkv5_2 || kind == ScanMixerKind::rwkv6 ||
+         kind == ScanMixerKind::rwkv7;
+}
 
 struct ScanSpec {
   ScanMixerKind kind = ScanMixerKind::mamba1;
@@ -89,6 +101,8 @@ struct ScanSpec {
   int64_t groups = 1;      // B/C groups (Mamba-2, Hydra)
   int64_t decayLoraRank = 64;  // RWKV-6/7 low-rank decay projection
   int64_t mixLoraRank = 32;    // RWKV-6 token-shift mixing / RWKV-7 a, v, g
+  int64_t valueLoraRank = 0;   // RWKV-7 value residual; 0: mixLoraRank
+  int64_t gateLoraRank = 0;    // RWKV-7 output gate; 0: mixLoraRank
 };
 
 struct MixerSpec {

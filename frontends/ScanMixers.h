@@ -22,6 +22,9 @@ namespace scan {
 // spec cannot be lowered.
 mlir::Value buildMamba1(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildMamba2(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
+mlir::Value buildRwkv4(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
+/// RWKV-5.1 and RWKV-5.2 (s.kind tells which).
+mlir::Value buildRwkv5(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildRwkv6(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildRwkv7(GraphBuilder &g, const ScanSpec &s, mlir::Value x);
 mlir::Value buildS4dReal(GraphBuilder &g, const ScanSpec &s, mlir::Value x);

@@ -1,10 +1,12 @@
 //===- WeightInputs.cpp - architectures from weight files -----------------===//
 //
-// This file implements the architecture readers for llama2.c checkpoints and
-// GGUF files, and checkWeights, which compares the `mgc.param` ops of a
-// model's IR with the tensors of a weight file. Both readers build the same
-// ModelSpec shape as a llama config.json: one attention mixer "attn", one
-// SwiGLU FFN "dense", every layer using both.
+// This file implements the architecture readers for llama2.c checkpoints,
+// GGUF files and rwkv.cpp model files, and checkWeights, which compares the
+// `mgc.param` ops of a model's IR with the tensors of a weight file. The
+// llama2.c and GGUF readers build the same ModelSpec shape as a llama
+// config.json: one attention mixer "attn", one SwiGLU FFN "dense", every
+// layer using both; the rwkv.cpp reader one RWKV time mix "time_mix" and
+// one channel mix "channel_mix".
 //
 //===----------------------------------------------------------------------===//
 
@@ -312,6 +314,200 @@ bool mgc::ggufArchitecture(const WeightFile &file, ModelSpec &spec,
   error = file.path() + ": GGUF architecture '" + arch->text +
           "' is not supported; supported: " + supported;
   return false;
+}
+
+//===----------------------------------------------------------------------===//
+// rwkv.cpp
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Reads the sizes an rwkv.cpp file gives by its tensors' shapes; the first
+/// problem becomes `error`.
+class RwkvShapes {
+public:
+  RwkvShapes(const WeightFile &file, std::string &error)
+      : file_(file), error_(error) {}
+
+  bool failed() const { return failed_; }
+  void fail(const std::string &message) {
+    if (!failed_)
+      error_ = file_.path() + ": " + message;
+    failed_ = true;
+  }
+
+  /// The shape of the tensor mgc calls `canonical` (stored as `stored`),
+  /// which must have `rank` dimensions; empty after a failure.
+  std::vector<int64_t> shape(const std::string &canonical,
+                             const std::string &stored, size_t rank) {
+    const TensorInfo *t = file_.find(canonical);
+    if (!t) {
+      fail("this RWKV-" + version() + " file has no tensor '" + stored + "'");
+      return {};
+    }
+    if (t->shape.size() != rank) {
+      fail("tensor '" + t->name + "' has shape " + shapeString(t->shape) +
+           "; expected " + std::to_string(rank) + " dimension" +
+           (rank > 1 ? "s" : ""));
+      return {};
+    }
+    return t->shape;
+  }
+
+  /// Rows of the [rows, hidden] matrix `canonical`.
+  int64_t rows(const std::string &canonical, const std::string &stored,
+               int64_t hidden) {
+    std::vector<int64_t> s = shape(canonical, stored, 2);
+    if (!s.empty() && s[1] != hidden)
+      fail("tensor '" + stored + "' has shape " + shapeString(s) +
+           "; expected [rows, " + std::to_string(hidden) + "] (n_embed " +
+           std::to_string(hidden) + ")");
+    return s.empty() ? 0 : s[0];
+  }
+
+  std::string version() const {
+    const MetaValue *v = file_.meta("rwkv.version");
+    return v && v->isString() ? v->text : "?";
+  }
+
+private:
+  static std::string shapeString(const std::vector<int64_t> &shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+      s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+  }
+
+  const WeightFile &file_;
+  std::string &error_;
+  bool failed_ = false;
+};
+
+/// Heads and head size from the [H, N] (or [H]) tensor `canonical`.
+void rwkvHeads(RwkvShapes &shapes, const std::string &canonical,
+               const std::string &stored, size_t rank, int64_t hidden,
+               ScanSpec &scan) {
+  std::vector<int64_t> s = shapes.shape(canonical, stored, rank);
+  if (s.empty())
+    return;
+  int64_t heads = s[0];
+  if (heads <= 0 || hidden % heads != 0 ||
+      (rank == 2 && heads * s[1] != hidden)) {
+    shapes.fail("tensor '" + stored + "' gives " + std::to_string(heads) +
+                " heads, which do not divide n_embed " +
+                std::to_string(hidden) + " into heads of equal size");
+    return;
+  }
+  scan.heads = heads;
+  scan.headDim = hidden / heads;
+}
+
+} // namespace
+
+bool mgc::readRwkvCppArchitecture(const std::string &path, ModelSpec &spec,
+                                  std::string &error) {
+  std::unique_ptr<WeightFile> file = WeightFile::openRwkvCpp(path, error);
+  return file && rwkvCppArchitecture(*file, spec, error);
+}
+
+bool mgc::rwkvCppArchitecture(const WeightFile &file, ModelSpec &spec,
+                              std::string &error) {
+  if (file.format() != WeightFormat::RwkvCpp) {
+    error = file.path() + ": not an rwkv.cpp model file";
+    return false;
+  }
+  // mgc computes in f32 from F32/F16/BF16 weights; say so before anything
+  // else about a quantized file.
+  for (const TensorInfo &t : file.tensors())
+    if (t.dtype == DType::Unsupported && !t.canonicalName.empty()) {
+      error = file.path() + ": tensor '" + t.name + "' is " + t.storedType +
+              "; mgc reads rwkv.cpp files of FP32 and FP16 tensors, not "
+              "quantized ones";
+      return false;
+    }
+  auto header = [&](const char *field) {
+    int64_t v = 0;
+    if (const MetaValue *m = file.meta(std::string("rwkv.") + field))
+      m->getInt(v);
+    return v;
+  };
+  RwkvShapes shapes(file, error);
+  std::string version = shapes.version();
+  spec = ModelSpec();
+  spec.name = "rwkv" + version;
+  spec.file = file.path();
+  spec.vocab = header("n_vocab");
+  spec.hidden = header("n_embed");
+  spec.numLayers = header("n_layer");
+  spec.positions = PositionKind::none;
+  spec.embeddingNorm = true; // blocks.0.ln0
+  spec.norm.kind = NormKind::layer;
+  spec.norm.eps = 1e-5;
+  spec.norm.bias = true;
+  spec.tieEmbeddings = false;
+  const int64_t c = spec.hidden;
+
+  std::vector<int64_t> embed =
+      shapes.shape("embed.tokens.weight", "emb.weight", 2);
+  if (!embed.empty() && (embed[0] != spec.vocab || embed[1] != c))
+    shapes.fail("tensor 'emb.weight' has shape [" + std::to_string(embed[0]) +
+                ", " + std::to_string(embed[1]) + "]; the header's n_vocab " +
+                std::to_string(spec.vocab) + " and n_embed " +
+                std::to_string(c) + " need [" + std::to_string(spec.vocab) +
+                ", " + std::to_string(c) + "]");
+
+  MixerSpec mixer;
+  mixer.name = "time_mix";
+  mixer.kind = MixerSpec::Kind::scan;
+  ScanSpec &scan = mixer.scan;
+  if (version == "4") {
+    scan.kind = ScanMixerKind::rwkv4;
+  } else if (version == "5.1") {
+    scan.kind = ScanMixerKind::rwkv5_1;
+    rwkvHeads(shapes, "layers.0.att.time_decay", "blocks.0.att.time_decay", 1,
+              c, scan);
+  } else if (version == "5.2") {
+    scan.kind = ScanMixerKind::rwkv5_2;
+    rwkvHeads(shapes, "layers.0.att.time_decay", "blocks.0.att.time_decay", 2,
+              c, scan);
+  } else if (version == "6") {
+    scan.kind = ScanMixerKind::rwkv6;
+    rwkvHeads(shapes, "layers.0.att.time_faaaa", "blocks.0.att.time_faaaa", 2,
+              c, scan);
+    int64_t mix =
+        shapes.rows("layers.0.att.time_maa_w1", "blocks.0.att.time_maa_w1", c);
+    if (!shapes.failed() && mix % 5 != 0)
+      shapes.fail("tensor 'blocks.0.att.time_maa_w1' has " +
+                  std::to_string(mix) +
+                  " rows; RWKV-6 stacks five LoRAs of equal rank");
+    scan.mixLoraRank = mix / 5;
+    scan.decayLoraRank = shapes.rows("layers.0.att.time_decay_w1",
+                                     "blocks.0.att.time_decay_w1", c);
+  } else if (version == "7") {
+    scan.kind = ScanMixerKind::rwkv7;
+    rwkvHeads(shapes, "layers.0.att.r_k", "blocks.0.att.r_k", 2, c, scan);
+    scan.decayLoraRank = shapes.rows("layers.0.att.w1", "blocks.0.att.w1", c);
+    scan.mixLoraRank = shapes.rows("layers.0.att.a1", "blocks.0.att.a1", c);
+    scan.gateLoraRank = shapes.rows("layers.0.att.g1", "blocks.0.att.g1", c);
+    // The first layer has no value residual.
+    if (spec.numLayers > 1)
+      scan.valueLoraRank =
+          shapes.rows("layers.1.att.v1", "blocks.1.att.v1", c);
+  } else {
+    shapes.fail("metadata 'rwkv.version' is '" + version +
+                "'; expected 4, 5.1, 5.2, 6 or 7");
+  }
+  FfnSpec ffn;
+  ffn.name = "channel_mix";
+  ffn.kind = FfnSpec::Kind::rwkv;
+  ffn.intermediate =
+      shapes.rows("layers.0.ffn.key.weight", "blocks.0.ffn.key.weight", c);
+  if (shapes.failed())
+    return false;
+  spec.mixers.push_back(mixer);
+  spec.ffns.push_back(ffn);
+  spec.layers.assign(size_t(spec.numLayers), LayerSpec{0, 0});
+  return finalize(spec, file.path(), error);
 }
 
 //===----------------------------------------------------------------------===//

@@ -1,8 +1,8 @@
 //===- WeightInputs.h - architectures from weight files ---------*- C++ -*-===//
 //
 // Reads the architecture of a model from a weight file that carries one (a
-// llama2.c checkpoint's header, a GGUF file's metadata) into a finalized
-// ModelSpec, and checks that a weight file holds every weight an
+// llama2.c checkpoint's header, a GGUF file's metadata, an rwkv.cpp model
+// file's header and tensors) into a finalized ModelSpec, and checks that a weight file holds every weight an
 // architecture's IR refers to (`mgc.param` name, shape, and a readable type).
 //
 // Errors are one message starting with the file's path and saying what is
@@ -41,6 +41,17 @@ bool ggufArchitecture(const WeightFile &file, ModelSpec &spec,
 
 /// The `general.architecture` values readGgufArchitecture accepts.
 const std::vector<std::string> &supportedGgufArchitectures();
+
+/// An rwkv.cpp model file of RWKV-4, 5.1, 5.2, 6 or 7 (its `rwkv.version`,
+/// told by its tensors): vocabulary, width and depth from the header; heads,
+/// LoRA ranks and the channel-mix width from tensor shapes; LayerNorm
+/// (eps 1e-5, with bias) after the embedding, before each block and before
+/// the head, which is not tied. FP32 and FP16 files only: a quantized tensor
+/// is an error naming it.
+bool readRwkvCppArchitecture(const std::string &path, ModelSpec &spec,
+                             std::string &error);
+bool rwkvCppArchitecture(const WeightFile &file, ModelSpec &spec,
+                         std::string &error);
 
 /// True when `file` holds every weight the IR of `spec` (a finalized spec)
 /// refers to, under mgc's canonical name, with the shape the IR gives it and

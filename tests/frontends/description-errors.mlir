@@ -38,7 +38,7 @@
 // SCAN_HEADS: scan-heads.toml:7:1: error: scan mixer 'attn': head_dim 48 must divide the inner width 64 (expand * hidden_size)
 
 // RUN: not mgc compile %S/Inputs/bad/scan-variant.toml --target arm64 2>&1 | FileCheck %s --check-prefix=SCAN_VARIANT
-// SCAN_VARIANT: scan-variant.toml:7:1: error: missing required key 'mixers.attn.variant' (mamba1, mamba2, rwkv6, rwkv7, s4, h3 or hydra)
+// SCAN_VARIANT: scan-variant.toml:7:1: error: missing required key 'mixers.attn.variant' (mamba1, mamba2, rwkv4, rwkv5.1, rwkv5.2, rwkv6, rwkv7, s4, h3 or hydra)
 
 // RUN: not mgc compile %S/Inputs/bad/syntax.toml --target arm64 2>&1 | FileCheck %s --check-prefix=SYNTAX
 // SYNTAX: syntax.toml:9:9: error: syntax error: Error while parsing value: could not determine value type
@@ -67,7 +67,7 @@
 // RUN: not mgc compile %S/Inputs/bad/zero-layers.toml --target arm64 2>&1 | FileCheck %s --check-prefix=ZERO_LAYERS
 // ZERO_LAYERS: zero-layers.toml:5:14: error: 'model.num_layers' must be in [1, 4096], got 0
 // RUN: not mgc compile %S/Inputs/bad/rwkv-after-attention.toml --target arm64 2>&1 | FileCheck %s --check-prefix=RWKV_AFTER_ATTENTION
-// RWKV_AFTER_ATTENTION: rwkv-after-attention.toml:10:1: error: ffn 'cm': an rwkv channel mix must follow an rwkv6 or rwkv7 mixer, not 'attn'
+// RWKV_AFTER_ATTENTION: rwkv-after-attention.toml:10:1: error: ffn 'cm': an rwkv channel mix must follow an RWKV mixer (rwkv4, rwkv5.1, rwkv5.2, rwkv6 or rwkv7), not 'attn'
 
 // RUN: not mgc compile %S/Inputs/bad/attention-factor.toml --target arm64 2>&1 | FileCheck %s --check-prefix=ATTENTION_FACTOR
 // ATTENTION_FACTOR: attention-factor.toml:5:8: error: rope attention_factor belongs to yarn scaling and must be positive
