@@ -416,13 +416,13 @@ bool mgc::rwkvCppArchitecture(const WeightFile &file, ModelSpec &spec,
     error = file.path() + ": not an rwkv.cpp model file";
     return false;
   }
-  // mgc computes in f32 from F32/F16/BF16 weights; say so before anything
-  // else about a quantized file.
+  // The reader decodes the classic quantized types; say so before anything
+  // else about a file of another one.
   for (const TensorInfo &t : file.tensors())
     if (t.dtype == DType::Unsupported && !t.canonicalName.empty()) {
       error = file.path() + ": tensor '" + t.name + "' is " + t.storedType +
-              "; mgc reads rwkv.cpp files of FP32 and FP16 tensors, not "
-              "quantized ones";
+              "; mgc reads rwkv.cpp files of FP32, FP16, Q4_0, Q4_1, Q5_0, "
+              "Q5_1 and Q8_0 tensors";
       return false;
     }
   auto header = [&](const char *field) {

@@ -46,8 +46,8 @@ const std::vector<std::string> &supportedGgufArchitectures();
 /// told by its tensors): vocabulary, width and depth from the header; heads,
 /// LoRA ranks and the channel-mix width from tensor shapes; LayerNorm
 /// (eps 1e-5, with bias) after the embedding, before each block and before
-/// the head, which is not tied. FP32 and FP16 files only: a quantized tensor
-/// is an error naming it.
+/// the head, which is not tied. Tensors of a type the reader does not decode
+/// (Q8_1, the K-quants) are an error naming the first.
 bool readRwkvCppArchitecture(const std::string &path, ModelSpec &spec,
                              std::string &error);
 bool rwkvCppArchitecture(const WeightFile &file, ModelSpec &spec,

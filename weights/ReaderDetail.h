@@ -103,8 +103,9 @@ public:
   /// dtype is known; the caller has checked the range against the file.
   bool addTensor(TensorInfo tensor, std::string &error);
   /// Adds `tensor` (a new name) as an F32 tensor of `values`, which the
-  /// WeightFile keeps; values.size() must be tensor.numElements(). Its
-  /// shard, offset and byteSize locate the stored values it came from.
+  /// WeightFile keeps; values.size() must be tensor.numElements() and
+  /// byteSize 4 * values.size(). Its shard and offset locate the stored
+  /// values it came from.
   bool addDerivedTensor(TensorInfo tensor, std::vector<float> values,
                         std::string &error);
   /// Adds a metadata entry; false for a key already present.

@@ -14,9 +14,11 @@
 // 8 Q5_1, 9 Q8_0, 10 Q8_1, 11-16 Q2_K to Q8_K (4-6 are formats rwkv.cpp
 // removed). A quantized tensor's data is ne[0] * ne[1] * ne[2] / block size
 // blocks, and a version-100 file holds no quantized tensor (ggml changed
-// those formats with version 101). FP32 and FP16 tensors are readable; any
-// other type is listed with its name and size and is an error only when
-// used, as in GGUF files.
+// those formats with version 101). FP32 and FP16 tensors are read in place;
+// Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 ones are decoded to float32 when the file
+// is opened (derived tensors, storedType naming the file's type; mgc
+// computes in f32 from them); any other type (Q8_1, the K-quants) is listed
+// with its name and size and is an error only when used, as in GGUF files.
 //
 // The architecture version is told by the tensors, as rwkv.cpp tells it:
 // `blocks.0.att.r_k` RWKV-7, `blocks.0.att.time_maa_x` RWKV-6,
@@ -33,7 +35,8 @@
 //   - size-1 dimensions it added are dropped: trailing ones everywhere
 //     (`unsqueeze(-1)`, `reshape(-1, 1, 1)`), and leading ones of RWKV-7's
 //     [1, 1, C] vectors (x_k, w0, a0, v0, k_k, k_a); `att.r_k` and the
-//     `att.time_*` tensors keep their [H, N] (or [H]) dimensions;
+//     `att.time_*` tensors keep their [H, N] (or [H]) dimensions, except
+//     RWKV-6's `att.time_decay`, [H, N, 1] there and [C] in RWKV-LM and mgc;
 //   - RWKV-7's `att.x_rwkvag` [6, 1, C] (the token-shift mixes concatenated)
 //     is exposed as its six rows `att.x_r`, `x_w`, `x_k`, `x_v`, `x_a`,
 //     `x_g` [C], views named `<name>[0]` to `<name>[5]`;
@@ -48,6 +51,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "weights/GgmlBlocks.h"
 #include "weights/ReaderDetail.h"
 
 #include <cfloat>
@@ -147,14 +151,23 @@ std::string blockLeaf(const std::string &name) {
   return at == std::string::npos ? std::string() : name.substr(at + 1);
 }
 
-/// The shape mgc uses for `p` (see the file comment).
-std::vector<int64_t> canonicalShape(const Parameter &p) {
+/// The shape mgc uses for `p` of an RWKV-`version` file (see the file
+/// comment); "" before the version is known.
+std::vector<int64_t> canonicalShape(const Parameter &p,
+                                    const std::string &version = "") {
   std::vector<int64_t> shape;
   for (auto it = p.ne.rbegin(); it != p.ne.rend(); ++it)
     shape.push_back(int64_t(*it));
   while (shape.size() > 1 && shape.back() == 1)
     shape.pop_back();
   std::string leaf = blockLeaf(p.name);
+  if (version == "6" && leaf == "att.time_decay") {
+    // [H, N, 1] there, RWKV-LM's [1, 1, C] and mgc's [C].
+    int64_t elements = 1;
+    for (int64_t d : shape)
+      elements *= d;
+    return {elements};
+  }
   bool keepHeads = leaf == "att.r_k" || leaf.rfind("att.time_", 0) == 0 ||
                    leaf.rfind("ffn.time_", 0) == 0;
   if (!keepHeads && leaf != "att.x_rwkvag") {
@@ -389,7 +402,7 @@ bool RwkvCppParser::addParameter(const Parameter &p,
   t.canonicalName = rwkvCppToCanonical(p.name);
   t.dtype = dtypeOf(p.typeId);
   t.storedType = type.name;
-  t.shape = canonicalShape(p);
+  t.shape = canonicalShape(p, version);
   t.byteSize = p.byteSize;
   t.offset = p.dataOffset;
   t.shard = shard_;
@@ -399,6 +412,14 @@ bool RwkvCppParser::addParameter(const Parameter &p,
   if (leaf == "att.time_decay" && version.rfind("5", 0) == 0 &&
       !t.canonicalName.empty())
     return addLogDecay(p, std::move(t));
+  if (t.dtype == DType::Unsupported && ggmlBlockBytes(t.storedType) > 0) {
+    // Decoded once; byteSize becomes the size of the float32 values.
+    std::vector<float> values(size_t(t.numElements()));
+    dequantizeGgmlBlocks(t.storedType, file_->data() + t.offset,
+                         t.numElements(), values.data());
+    t.byteSize = uint64_t(values.size()) * 4;
+    return builder_.addDerivedTensor(std::move(t), std::move(values), error_);
+  }
   if (!builder_.addTensor(std::move(t), error_)) {
     error_ = errorAt(file_->path(), p.infoOffset,
                      "tensor '" + p.name + "' is defined twice");

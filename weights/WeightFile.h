@@ -10,9 +10,10 @@
 // before any tensor byte is touched; a malformed file is an error naming the
 // file and the byte offset, never a crash. Tensor data is not copied: `data`
 // points into a page-aligned mapping of the whole file that lives as long as
-// the WeightFile. (The one exception: a value the reader must convert to the
-// form mgc's IR takes, such as the log of an rwkv.cpp RWKV-5 decay, is
-// computed once into memory the WeightFile owns.)
+// the WeightFile. (The exceptions: values the reader must convert to the
+// form mgc's IR takes, such as the log of an rwkv.cpp RWKV-5 decay, or
+// decodes, such as rwkv.cpp's quantized blocks, are computed once into
+// memory the WeightFile owns.)
 //
 // Names: each tensor keeps the name the file gives it and, where the format
 // has a known naming, mgc's canonical name (the one `mgc.param` uses, see
@@ -65,12 +66,14 @@ struct TensorInfo {
   // [byteSize] bytes inside the mapping; null for Unsupported types. Aligned
   // only as the file aligns it (GGUF: general.alignment; llama2.c: 4 bytes;
   // safetensors: usually 8, not guaranteed; rwkv.cpp: none). A derived
-  // tensor's values are in memory the WeightFile owns.
+  // tensor's values (F32) are in memory the WeightFile owns.
   const void *data = nullptr;
-  // Absolute byte offset of `data` in its file; for a derived tensor, of the
-  // stored values it was computed from (as many elements, same byte size).
+  // Absolute byte offset of `data` in its file; for a derived tensor, where
+  // the stored values it was computed from begin.
   uint64_t offset = 0;
-  bool derived = false;       // computed by the reader from stored values
+  // Computed by the reader from the stored values (rwkv.cpp: RWKV-5 log
+  // decays, decoded quantized blocks); storedType names the stored type.
+  bool derived = false;
   unsigned shard = 0;         // index into WeightFile::files()
 
   /// Product of the shape (1 for a scalar).

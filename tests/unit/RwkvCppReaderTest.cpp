@@ -44,7 +44,21 @@ struct Param {
   std::vector<uint32_t> ne;
   uint32_t type = 0; // FP32
   std::vector<float> values;
+  std::string raw; // the data as is, for quantized types (zeros if empty)
 };
+
+/// Bytes per 32-element block of rwkv.cpp's quantized types.
+size_t blockBytes(uint32_t type) {
+  switch (type) {
+  case 2: return 18;  // Q4_0
+  case 3: return 20;  // Q4_1
+  case 7: return 22;  // Q5_0
+  case 8: return 24;  // Q5_1
+  case 9: return 34;  // Q8_0
+  case 10: return 36; // Q8_1
+  default: return 0;
+  }
+}
 
 /// The bytes of an rwkv.cpp file.
 std::string rwkvFile(const std::vector<Param> &params, uint32_t vocab,
@@ -68,9 +82,12 @@ std::string rwkvFile(const std::vector<Param> &params, uint32_t vocab,
         put(out, i < p.values.size() ? p.values[i] : 0.0f);
     } else if (p.type == 1) {
       out.append(size_t(elements) * 2, '\0');
+    } else if (!p.raw.empty()) {
+      out += p.raw;
+    } else if (p.type == 13) {
+      out.append(size_t(elements / 256 * 144), '\0'); // Q4_K
     } else {
-      // Q5_1: 24 bytes per 32 elements.
-      out.append(size_t(elements / 32 * 24), '\0');
+      out.append(size_t(elements / 32 * blockBytes(p.type)), '\0');
     }
   }
   return out;
@@ -149,6 +166,10 @@ std::vector<Param> tinyModel(int version) {
   p.push_back({"head.weight", {c, kVocab}});
   return p;
 }
+
+/// `error` contains `part`.
+#define EXPECT_MENTIONS(error, part)                                           \
+  EXPECT_NE((error).find(part), std::string::npos) << (error)
 
 std::string sharedRwkvDir() {
   return std::string(MGC_SOURCE_DIR) + "/../shared/models/rwkv";
@@ -320,27 +341,85 @@ TEST_F(RwkvFiles, Rwkv7MixesSplitIntoRows) {
             (std::vector<int64_t>{1, kEmbed}));
 }
 
-TEST_F(RwkvFiles, QuantizedTensorsAreListedNotRead) {
+/// One 32-element block of `type` with scale 0.5 (FP16 0x3800), minimum
+/// -1.5 (0xbe00) where the type has one, and element i's integer
+/// (i * 7 + 3) mod 2^bits; the values ggml decodes it to in `expected`.
+std::string oneBlock(uint32_t type, std::vector<float> &expected) {
+  const bool hasMin = type == 3 || type == 8;
+  const int bits = type == 9 ? 8 : (type == 7 || type == 8) ? 5 : 4;
+  const int offset = hasMin ? 0 : type == 9 ? 0 : bits == 5 ? 16 : 8;
+  std::vector<int> q(32);
+  for (int i = 0; i < 32; ++i)
+    q[i] = (i * 7 + 3) % (1 << bits);
+  std::string out;
+  put(out, uint16_t(0x3800));
+  if (hasMin)
+    put(out, uint16_t(0xbe00));
+  if (type == 9) {
+    for (int i = 0; i < 32; ++i)
+      out += char(int8_t(q[i] - 128)); // int8 values -128..127
+  } else {
+    if (bits == 5) {
+      uint32_t high = 0;
+      for (int i = 0; i < 32; ++i)
+        high |= uint32_t(q[i] >> 4) << i;
+      put(out, high);
+    }
+    for (int j = 0; j < 16; ++j)
+      out += char((q[j] & 15) | (q[j + 16] & 15) << 4);
+  }
+  expected.resize(32);
+  for (int i = 0; i < 32; ++i)
+    expected[i] = type == 9 ? 0.5f * float(q[i] - 128)
+                            : 0.5f * float(q[i] - offset) + (hasMin ? -1.5f : 0);
+  return out;
+}
+
+TEST_F(RwkvFiles, QuantizedBlocksAreDecoded) {
+  for (uint32_t type : {2u, 3u, 7u, 8u, 9u}) {
+    std::vector<float> block;
+    std::string raw = oneBlock(type, block);
+    ASSERT_EQ(raw.size(), blockBytes(type));
+    // Two rows of 32: the block twice.
+    std::vector<Param> params = tinyModel(4);
+    params.push_back({"blocks.0.att.extra.weight", {32, 2}, type, {}, raw + raw});
+    auto file = open(rwkvFile(params, kVocab, kEmbed, 1, type));
+    ASSERT_TRUE(file) << type;
+    std::string error;
+    const TensorInfo *q = file->get("layers.0.att.extra.weight", error);
+    ASSERT_TRUE(q) << error;
+    EXPECT_EQ(q->dtype, DType::F32);
+    EXPECT_TRUE(q->derived);
+    EXPECT_EQ(q->shape, (std::vector<int64_t>{2, 32}));
+    EXPECT_EQ(q->byteSize, 64u * 4);
+    std::vector<float> values(64);
+    ASSERT_TRUE(WeightFile::copyAsF32(*q, values.data(), error)) << error;
+    for (int i = 0; i < 64; ++i)
+      EXPECT_EQ(values[i], block[i % 32]) << "type " << type << " element " << i;
+  }
+}
+
+TEST_F(RwkvFiles, OtherQuantizedTypesAreListedNotRead) {
   std::vector<Param> params = tinyModel(4);
-  params.push_back({"blocks.0.att.extra.weight", {64, 2}, 8}); // Q5_1
-  auto file = open(rwkvFile(params, kVocab, kEmbed, 1, 8));
+  params.push_back({"blocks.0.att.extra.weight", {256, 2}, 13}); // Q4_K
+  params.push_back({"blocks.0.att.more.weight", {32, 1}, 10});   // Q8_1
+  auto file = open(rwkvFile(params, kVocab, kEmbed, 1, 13));
   ASSERT_TRUE(file);
   const TensorInfo *q = file->findStored("blocks.0.att.extra.weight");
   ASSERT_TRUE(q);
   EXPECT_EQ(q->dtype, DType::Unsupported);
-  EXPECT_EQ(q->storedType, "Q5_1");
-  EXPECT_EQ(q->byteSize, 2u * 2 * 24);
-  EXPECT_EQ(q->shape, (std::vector<int64_t>{2, 64}));
+  EXPECT_EQ(q->storedType, "Q4_K");
+  EXPECT_EQ(q->byteSize, 2u * 144);
+  EXPECT_EQ(q->shape, (std::vector<int64_t>{2, 256}));
+  EXPECT_EQ(file->findStored("blocks.0.att.more.weight")->storedType, "Q8_1");
   std::string error;
   EXPECT_FALSE(file->get("layers.0.att.extra.weight", error));
-  EXPECT_NE(error.find("Q5_1, which mgc does not read"), std::string::npos)
-      << error;
+  EXPECT_MENTIONS(error, "Q4_K, which mgc does not read");
   ModelSpec spec;
   EXPECT_FALSE(rwkvCppArchitecture(*file, spec, error));
-  EXPECT_NE(error.find("tensor 'blocks.0.att.extra.weight' is Q5_1; mgc reads "
-                       "rwkv.cpp files of FP32 and FP16 tensors"),
-            std::string::npos)
-      << error;
+  EXPECT_MENTIONS(error, "tensor 'blocks.0.att.extra.weight' is Q4_K; mgc "
+                         "reads rwkv.cpp files of FP32, FP16, Q4_0, Q4_1, "
+                         "Q5_0, Q5_1 and Q8_0 tensors");
 }
 
 //===----------------------------------------------------------------------===//
@@ -439,10 +518,6 @@ TEST_F(RwkvFiles, ArchitectureErrors) {
 //===----------------------------------------------------------------------===//
 // Malformed files
 //===----------------------------------------------------------------------===//
-
-/// `error` contains `part`.
-#define EXPECT_MENTIONS(error, part)                                           \
-  EXPECT_NE((error).find(part), std::string::npos) << (error)
 
 TEST_F(RwkvFiles, HeaderErrors) {
   std::string good = rwkvFile(tinyModel(4), kVocab, kEmbed, 1);
@@ -588,8 +663,9 @@ TEST(RwkvRealModels, ArchitecturesFitTheirWeights) {
       EXPECT_EQ(spec.hidden, c.hidden) << path;
       EXPECT_EQ(spec.numLayers, c.layers) << path;
       EXPECT_EQ(spec.mixers[0].scan.kind, c.kind) << path;
-      if (c.heads > 0)
+      if (c.heads > 0) {
         EXPECT_EQ(spec.mixers[0].scan.heads, c.heads) << path;
+      }
       EXPECT_EQ(spec.ffns[0].intermediate, c.ffn) << path;
       if (c.kind == ScanMixerKind::rwkv7) {
         EXPECT_EQ(spec.mixers[0].scan.decayLoraRank, 32);
@@ -598,16 +674,27 @@ TEST(RwkvRealModels, ArchitecturesFitTheirWeights) {
       EXPECT_TRUE(checkWeights(spec, *file, error)) << error;
     }
   }
-  // RWKV-6 is there in Q5_0 and Q5_1 only.
-  std::string error;
-  auto q5 = WeightFile::open(sharedRwkvDir() + "/tiny-rwkv-6v0-3m-Q5_1.bin",
-                             error);
-  ASSERT_TRUE(q5) << error;
-  EXPECT_EQ(q5->meta("rwkv.version")->text, "6");
-  ModelSpec spec;
-  EXPECT_FALSE(rwkvCppArchitecture(*q5, spec, error));
-  EXPECT_MENTIONS(error, "is Q5_1; mgc reads rwkv.cpp files of FP32 and FP16 "
-                         "tensors, not quantized ones");
+  // RWKV-6 is there in Q5_0 and Q5_1 only, decoded when read; so are the
+  // other models' Q5 files.
+  for (const char *path : {"6v0-3m-Q5_0", "6v0-3m-Q5_1", "7v0-834K-Q5_1",
+                           "5v2-730K-Q5_0", "4v0-660K-Q5_1"}) {
+    std::string error;
+    auto q5 = WeightFile::open(sharedRwkvDir() + "/tiny-rwkv-" + path +
+                                   ".bin",
+                               error);
+    ASSERT_TRUE(q5) << error;
+    ModelSpec spec;
+    ASSERT_TRUE(rwkvCppArchitecture(*q5, spec, error)) << error;
+    if (std::string(path).rfind("6v0", 0) == 0) {
+      EXPECT_EQ(q5->meta("rwkv.version")->text, "6");
+      EXPECT_EQ(spec.mixers[0].scan.kind, ScanMixerKind::rwkv6);
+      EXPECT_EQ(spec.mixers[0].scan.heads, 16);
+      EXPECT_EQ(spec.mixers[0].scan.mixLoraRank, 32);
+      EXPECT_EQ(spec.mixers[0].scan.decayLoraRank, 64);
+      EXPECT_EQ(spec.ffns[0].intermediate, 448);
+    }
+    EXPECT_TRUE(checkWeights(spec, *q5, error)) << error;
+  }
 }
 
 } // namespace
