@@ -119,12 +119,21 @@ Value lnX(GraphBuilder &g, Value y, const Dims &d, double eps = kLnXEps) {
   return normWith(g, NormKind::layer, y, w, b, eps);
 }
 
-/// RWKV-4/5's token-shift mix `x * mu + prev * (1 - mu)`, as
-/// `prev + (x - prev) * mu`.
-Value mixPrevious(GraphBuilder &g, Value x, Value prev, StringRef mu) {
-  int64_t c = shapeOf(x).back();
-  return g.add(prev, g.mul(g.sub(x, prev), g.param(mu, {c})));
-}
+/// RWKV-4/5's token-shift mixes `x * mu + prev * (1 - mu)`, computed as
+/// `prev + (x - prev) * mu` from the previous token's features `prev`.
+class PreviousMix {
+public:
+  PreviousMix(GraphBuilder &g, Value x, Value prev)
+      : g_(g), prev_(prev), diff_(g.sub(x, prev)) {}
+  Value operator()(StringRef mu) {
+    int64_t c = shapeOf(prev_).back();
+    return g_.add(prev_, g_.mul(diff_, g_.param(mu, {c})));
+  }
+
+private:
+  GraphBuilder &g_;
+  Value prev_, diff_;
+};
 
 /// `y [..., 2]` holds pairs (n, d) with d > 0: returns n / d [..., 1].
 ///
@@ -163,19 +172,15 @@ constexpr llvm::StringLiteral kValueFirst = "rwkv7.v_first";
 
 } // namespace
 
-Value scan::buildRwkv4(GraphBuilder &g, const ScanSpec &s, Value x) {
-  (void)s;
+Value scan::buildRwkv4(GraphBuilder &g, const ScanSpec &, Value x) {
   int64_t c = g.spec().hidden;
   Scalars k(g);
-  Value prev = tokenShift(g, x, "att.shift");
+  PreviousMix mix(g, x, tokenShift(g, x, "att.shift"));
   Value r = g.activation(
-      g.linear(mixPrevious(g, x, prev, "att.time_mix_r"), "att.receptance", c,
-               false),
+      g.linear(mix("att.time_mix_r"), "att.receptance", c, false),
       ActivationKind::sigmoid);
-  Value key = g.linear(mixPrevious(g, x, prev, "att.time_mix_k"), "att.key",
-                       c, false);
-  Value v = g.linear(mixPrevious(g, x, prev, "att.time_mix_v"), "att.value",
-                     c, false);
+  Value key = g.linear(mix("att.time_mix_k"), "att.key", c, false);
+  Value v = g.linear(mix("att.time_mix_v"), "att.value", c, false);
 
   // wkv_t = (sum_{i<t} e^{(t-1-i) w + k_i} v_i + e^{u + k_t} v_t) /
   //         (sum_{i<t} e^{(t-1-i) w + k_i}     + e^{u + k_t}),
@@ -204,13 +209,10 @@ Value scan::buildRwkv5(GraphBuilder &g, const ScanSpec &s, Value x) {
     return fail(g, "rwkv5 mixer: heads * head_dim must equal hidden_size");
   bool v52 = s.kind == ScanMixerKind::rwkv5_2;
   int64_t c = d.channels, h = d.heads, n = d.headSize;
-  Value prev = tokenShift(g, x, "att.shift");
-  Value r = g.linear(mixPrevious(g, x, prev, "att.time_mix_r"),
-                     "att.receptance", c, false);
-  Value key = g.linear(mixPrevious(g, x, prev, "att.time_mix_k"), "att.key",
-                       c, false);
-  Value v = g.linear(mixPrevious(g, x, prev, "att.time_mix_v"), "att.value",
-                     c, false);
+  PreviousMix mix(g, x, tokenShift(g, x, "att.shift"));
+  Value r = g.linear(mix("att.time_mix_r"), "att.receptance", c, false);
+  Value key = g.linear(mix("att.time_mix_k"), "att.key", c, false);
+  Value v = g.linear(mix("att.time_mix_v"), "att.value", c, false);
 
   // y_t = r_t (S + u k_t^T v_t), S <- diag(w) S + k_t^T v_t per head: an
   // rwkv scan with a static decay. RWKV-5.1 has one decay and one bonus per
@@ -233,8 +235,7 @@ Value scan::buildRwkv5(GraphBuilder &g, const ScanSpec &s, Value x) {
                         "att.wkv");
   y = g.reshape(lnX(g, y, d, kLnXEpsV5), {c});
   if (v52) {
-    Value gate = g.linear(mixPrevious(g, x, prev, "att.time_mix_g"),
-                          "att.gate", c, false);
+    Value gate = g.linear(mix("att.time_mix_g"), "att.gate", c, false);
     y = g.mul(y, g.activation(gate, ActivationKind::silu));
   }
   return g.linear(y, "att.output", c, false);
@@ -376,13 +377,11 @@ Value mgc::buildRwkvChannelMix(GraphBuilder &g, ScanMixerKind kind,
   int64_t c = g.spec().hidden;
   if (kind != ScanMixerKind::rwkv6 && kind != ScanMixerKind::rwkv7) {
     // RWKV-4 and RWKV-5.
-    Value prev = tokenShift(g, x, "ffn.shift");
+    PreviousMix mix(g, x, tokenShift(g, x, "ffn.shift"));
     Value hidden = g.activation(
-        g.linear(mixPrevious(g, x, prev, "ffn.time_mix_k"), "ffn.key",
-                 intermediate, false),
+        g.linear(mix("ffn.time_mix_k"), "ffn.key", intermediate, false),
         ActivationKind::relu_squared);
-    Value r = g.linear(mixPrevious(g, x, prev, "ffn.time_mix_r"),
-                       "ffn.receptance", c, false);
+    Value r = g.linear(mix("ffn.time_mix_r"), "ffn.receptance", c, false);
     return g.mul(g.activation(r, ActivationKind::sigmoid),
                  g.linear(hidden, "ffn.value", c, false));
   }
