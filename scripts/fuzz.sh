@@ -28,7 +28,7 @@ build=build-fuzz
 jobs="${MGC_JOBS:-2}"
 
 all=(description hf_config safetensors gguf llama2c tokenizer tokenizer_encode
-     model_file mlir)
+     model_file mlir rwkv_cpp)
 
 merge=0
 smoke=0
@@ -58,7 +58,7 @@ done
 # Inputs larger than this teach little and slow every step.
 max_len() {
   case "$1" in
-    mlir) echo 16384 ;;
+    mlir|rwkv_cpp) echo 16384 ;;
     description|hf_config|tokenizer_encode) echo 4096 ;;
     *) echo 12288 ;;
   esac

@@ -2,8 +2,9 @@
 //
 // WeightFile.h promises that every offset and size was checked against the
 // file before any tensor byte is touched. These checks hold the readers to
-// it: each readable tensor lies inside its file, its byte size is its shape
-// times its element size, and its bytes can be read and converted.
+// it: each readable tensor lies inside its file (or, derived by the reader,
+// starts there), its byte size is its shape times its element size, and its
+// bytes can be read and converted.
 //
 //===----------------------------------------------------------------------===//
 
@@ -65,8 +66,11 @@ inline void checkWeightFile(const mgc::WeightFile &file) {
       continue; // listed with a position, read only as raw bytes
     if (t.byteSize != uint64_t(elements) * mgc::dtypeSize(t.dtype))
       violated("byte size is not elements x element size", where);
-    if (t.offset > fileSizes[t.shard] ||
-        t.byteSize > fileSizes[t.shard] - t.offset)
+    // A derived tensor's values are the WeightFile's own; its offset names
+    // where the stored values begin.
+    if (t.derived ? t.offset >= fileSizes[t.shard]
+                  : t.offset > fileSizes[t.shard] ||
+                        t.byteSize > fileSizes[t.shard] - t.offset)
       violated("tensor data outside its file",
                where + " [" + std::to_string(t.offset) + ", +" +
                    std::to_string(t.byteSize) + ") in a " +
