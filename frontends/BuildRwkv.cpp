@@ -146,8 +146,11 @@ private:
 /// e0 = 1 - d' / sqrt(c^2 + d'^2) (below 1 - 1/sqrt(2) while d' >= c,
 /// i.e. |q| <= about 1400). Newton's iteration r <- r (2 - d' r) squares
 /// the error each step: four steps leave below 1e-8 relative, f32
-/// rounding. The norms' eps (1e-30) is negligible next to n^2 + d^2 while
-/// d > 1e-14; their sums of squares overflow f32 once d reaches 1e19.
+/// rounding. The first norm's eps (1e-30) scales n and d alike, and keeps
+/// d' above c while d > 1e-17; the second's is negligible next to c^2. The
+/// sums of squares overflow f32 once |n| or d reaches about 1e19.
+///
+/// (A division op would replace all of this: RWKV-4 is its only user.)
 Value quotient(GraphBuilder &g, Value y) {
   constexpr double kSeed = 1.0 / 1024; // c
   constexpr double kEps = 1e-30;
