@@ -165,5 +165,6 @@ DetectedInput mgc::detectInputKind(const std::string &path) {
     return found(InputKind::Llama2c);
   return failed(path + ": unrecognized input; expected a model description "
                        "(TOML), a Hugging Face directory or config.json, a "
-                       "GGUF file, a llama2.c checkpoint, or mgc IR (.mlir)");
+                       "GGUF file, a llama2.c checkpoint, an rwkv.cpp model "
+                       "file, or mgc IR (.mlir)");
 }

@@ -8,7 +8,7 @@
 // RUN: mgc compile %S/Inputs/robust/gguf-good.gguf --target arm64 -O0 | FileCheck %s --check-prefix=GOOD
 // GOOD: mgc.param "layers.0.attn.q.weight" : tensor<8x8xf32>
 // RUN: not mgc compile %S/Inputs/robust/gguf-magic.gguf 2>&1 | FileCheck %s --check-prefix=MAGIC
-// MAGIC: mgc compile: error: {{.*}}gguf-magic.gguf: unrecognized input; expected a model description (TOML), a Hugging Face directory or config.json, a GGUF file, a llama2.c checkpoint, or mgc IR (.mlir)
+// MAGIC: mgc compile: error: {{.*}}gguf-magic.gguf: unrecognized input; expected a model description (TOML), a Hugging Face directory or config.json, a GGUF file, a llama2.c checkpoint, an rwkv.cpp model file, or mgc IR (.mlir)
 // RUN: not mgc compile %S/Inputs/robust/gguf-version.gguf 2>&1 | FileCheck %s --check-prefix=VERSION
 // VERSION: mgc compile: error: {{.*}}gguf-version.gguf: at byte offset 4: GGUF version 7 is not supported; expected 2 or 3
 // RUN: not mgc compile %S/Inputs/robust/gguf-truncated-metadata.gguf 2>&1 | FileCheck %s --check-prefix=TRUNCATED_METADATA
