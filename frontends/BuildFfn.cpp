@@ -22,23 +22,6 @@ using namespace mgc;
 
 namespace {
 
-/// The elementwise activation inside an FFN of `kind`.
-ActivationKind activationOf(FfnKind kind) {
-  switch (kind) {
-  case FfnKind::swiglu:
-  case FfnKind::silu:
-    return ActivationKind::silu;
-  case FfnKind::geglu:
-  case FfnKind::gelu:
-    return ActivationKind::gelu;
-  case FfnKind::gelu_tanh:
-    return ActivationKind::gelu_tanh;
-  case FfnKind::relu:
-    return ActivationKind::relu;
-  }
-  llvm_unreachable("unknown FFN kind");
-}
-
 Value mlp(GraphBuilder &g, StringRef name, FfnKind kind, int64_t intermediate,
           bool bias, Value x) {
   std::string prefix = name.str();
@@ -47,9 +30,9 @@ Value mlp(GraphBuilder &g, StringRef name, FfnKind kind, int64_t intermediate,
   Value inner;
   if (ExpertOp::isGated(kind)) {
     Value gate = g.linear(x, prefix + ".gate", intermediate, bias);
-    inner = g.mul(g.activation(gate, activationOf(kind)), up);
+    inner = g.mul(g.activation(gate, ExpertOp::activationOf(kind)), up);
   } else {
-    inner = g.activation(up, activationOf(kind));
+    inner = g.activation(up, ExpertOp::activationOf(kind));
   }
   return g.linear(inner, prefix + ".down", hidden, bias);
 }

@@ -609,6 +609,23 @@ def Mgc_ExpertOp : Mgc_Op<"expert", [Pure]> {
     static bool isGated(::mgc::FfnKind kind) {
       return kind == ::mgc::FfnKind::swiglu || kind == ::mgc::FfnKind::geglu;
     }
+    /// The element-wise activation an FFN of `kind` applies (to the gate
+    /// projection for gated kinds).
+    static ::mgc::ActivationKind activationOf(::mgc::FfnKind kind) {
+      switch (kind) {
+      case ::mgc::FfnKind::swiglu:
+      case ::mgc::FfnKind::silu:
+        return ::mgc::ActivationKind::silu;
+      case ::mgc::FfnKind::geglu:
+      case ::mgc::FfnKind::gelu:
+        return ::mgc::ActivationKind::gelu;
+      case ::mgc::FfnKind::gelu_tanh:
+        return ::mgc::ActivationKind::gelu_tanh;
+      case ::mgc::FfnKind::relu:
+        return ::mgc::ActivationKind::relu;
+      }
+      return ::mgc::ActivationKind::silu;
+    }
   }];
 }
 

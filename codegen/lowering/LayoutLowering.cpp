@@ -34,29 +34,10 @@ uint32_t Lowering::reshapedWeight(const std::string &name,
     for (int64_t d : shape)
       key += " " + std::to_string(d);
   }
-  auto it = weightByKey.find(key);
-  uint32_t index;
-  if (it != weightByKey.end()) {
-    index = it->second;
-  } else {
-    PlanWeight w;
-    w.name = name;
-    w.shape = shape;
-    out.plan.weights.push_back(w);
-    out.weightSourceShapes.push_back(sourceShape);
-    out.weightSplats.push_back(splat);
-    index = uint32_t(out.plan.weights.size() - 1);
-    weightByKey[key] = index;
-  }
-  auto [pos, inserted] = entryTensorOfWeight.try_emplace(index, 0);
-  if (inserted) {
-    PlanTensor t;
-    t.kind = TensorKind::weight;
-    t.shape = shape;
-    t.ref = index;
-    pos->second = addTensor(std::move(t));
-  }
-  return pos->second;
+  PlanWeight w;
+  w.name = name;
+  w.shape = shape;
+  return weightTensor(key, w, sourceShape, splat);
 }
 
 LogicalResult Lowering::lowerLayout(KernelOp kernel, Operation *root,

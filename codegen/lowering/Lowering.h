@@ -168,6 +168,12 @@ private:
   /// A weight holding an mgc.constant of the kernel body (every element its
   /// value), shared by equal constants.
   uint32_t constantWeight(ConstantOp constant);
+  /// The entry's tensor of plan weight `weight`, registered under `key`
+  /// the first time (a weight keeps one plan entry per layout and shape);
+  /// `sourceShape` and `splat` as LoweredModel records them.
+  uint32_t weightTensor(const std::string &key, PlanWeight weight,
+                        const std::vector<int64_t> &sourceShape,
+                        std::optional<double> splat);
   uint32_t activation(Value result);
   uint32_t temporary(const std::vector<int64_t> &shape,
                      PlanType type = PlanType::f32);

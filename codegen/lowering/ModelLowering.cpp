@@ -112,38 +112,42 @@ Value outerValue(KernelOp kernel, Value inner) {
   return kernel.getInputs()[arg.getArgNumber()];
 }
 
-uint32_t Lowering::constantWeight(ConstantOp constant) {
-  auto type = cast<RankedTensorType>(constant.getType());
-  const double value = constant.getValue().convertToDouble();
-  std::vector<int64_t> shape = planShape(type);
-  char text[64];
-  std::snprintf(text, sizeof(text), "%a", value);
-  std::string name = "mgc.constant " + std::string(text);
-  for (int64_t d : shape)
-    name += " " + std::to_string(d);
-  auto it = weightByKey.find(name);
+uint32_t Lowering::weightTensor(const std::string &key, PlanWeight weight,
+                                const std::vector<int64_t> &sourceShape,
+                                std::optional<double> splat) {
+  auto it = weightByKey.find(key);
   uint32_t index;
   if (it != weightByKey.end()) {
     index = it->second;
   } else {
-    PlanWeight w;
-    w.name = name;
-    w.shape = shape;
-    out.plan.weights.push_back(w);
-    out.weightSourceShapes.push_back(shape);
-    out.weightSplats.push_back(value);
+    out.plan.weights.push_back(std::move(weight));
+    out.weightSourceShapes.push_back(sourceShape);
+    out.weightSplats.push_back(splat);
     index = uint32_t(out.plan.weights.size() - 1);
-    weightByKey[name] = index;
+    weightByKey[key] = index;
   }
   auto [pos, inserted] = entryTensorOfWeight.try_emplace(index, 0);
   if (inserted) {
     PlanTensor t;
     t.kind = TensorKind::weight;
-    t.shape = shape;
+    t.shape = out.plan.weights[index].shape;
     t.ref = index;
     pos->second = addTensor(std::move(t));
   }
   return pos->second;
+}
+
+uint32_t Lowering::constantWeight(ConstantOp constant) {
+  auto type = cast<RankedTensorType>(constant.getType());
+  const double value = constant.getValue().convertToDouble();
+  PlanWeight w;
+  w.shape = planShape(type);
+  char text[64];
+  std::snprintf(text, sizeof(text), "%a", value);
+  w.name = "mgc.constant " + std::string(text);
+  for (int64_t d : w.shape)
+    w.name += " " + std::to_string(d);
+  return weightTensor(w.name, w, w.shape, value);
 }
 
 std::optional<uint32_t> Lowering::input(Value inner, Operation *at) {
@@ -175,43 +179,24 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
   std::string key =
       name + (layout == WeightLayout::panels ? "#panels" + std::to_string(panel)
                                              : "#plain");
-  auto it = weightByKey.find(key);
-  uint32_t index;
-  if (it != weightByKey.end()) {
-    index = it->second;
-  } else {
-    PlanWeight w;
-    w.name = name;
-    w.layout = layout;
-    w.panel = layout == WeightLayout::panels ? panel : 0;
-    w.shape = shape;
-    if (layout == WeightLayout::panels) {
-      // [..., N, K] -> [..., ceil(N / P), K, P]: every trailing matrix
-      // (each expert's, for stacked expert weights) packed on its own.
-      if (shape.size() < 2) {
-        at->emitError() << "codegen packs only matrices into panels";
-        return std::nullopt;
-      }
-      size_t rank = shape.size();
-      w.shape.assign(shape.begin(), shape.end() - 2);
-      w.shape.insert(w.shape.end(), {(shape[rank - 2] + panel - 1) / panel,
-                                     shape[rank - 1], panel});
+  PlanWeight w;
+  w.name = name;
+  w.layout = layout;
+  w.panel = layout == WeightLayout::panels ? panel : 0;
+  w.shape = shape;
+  if (layout == WeightLayout::panels) {
+    // [..., N, K] -> [..., ceil(N / P), K, P]: every trailing matrix (each
+    // expert's, for stacked expert weights) packed on its own.
+    if (shape.size() < 2) {
+      at->emitError() << "codegen packs only matrices into panels";
+      return std::nullopt;
     }
-    out.plan.weights.push_back(w);
-    out.weightSourceShapes.push_back(shape);
-    out.weightSplats.push_back(std::nullopt);
-    index = uint32_t(out.plan.weights.size() - 1);
-    weightByKey[key] = index;
+    size_t rank = shape.size();
+    w.shape.assign(shape.begin(), shape.end() - 2);
+    w.shape.insert(w.shape.end(), {(shape[rank - 2] + panel - 1) / panel,
+                                   shape[rank - 1], panel});
   }
-  auto [pos, inserted] = entryTensorOfWeight.try_emplace(index, 0);
-  if (inserted) {
-    PlanTensor t;
-    t.kind = TensorKind::weight;
-    t.shape = out.plan.weights[index].shape;
-    t.ref = index;
-    pos->second = addTensor(std::move(t));
-  }
-  return pos->second;
+  return weightTensor(key, w, shape, std::nullopt);
 }
 
 uint32_t Lowering::addKernel(KernelRequest request) {

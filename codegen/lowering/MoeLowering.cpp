@@ -73,24 +73,6 @@ LogicalResult Lowering::lowerRoute(KernelOp kernel, RouteOp op,
   return success();
 }
 
-/// The activation an expert FFN applies (to the gate projection for gated
-/// kinds), as ElementwiseKernelSpec::Activation (mgc's ActivationKind).
-static ActivationKind expertActivation(FfnKind kind) {
-  switch (kind) {
-  case FfnKind::swiglu:
-  case FfnKind::silu:
-    return ActivationKind::silu;
-  case FfnKind::geglu:
-  case FfnKind::gelu:
-    return ActivationKind::gelu;
-  case FfnKind::gelu_tanh:
-    return ActivationKind::gelu_tanh;
-  case FfnKind::relu:
-    return ActivationKind::relu;
-  }
-  return ActivationKind::silu;
-}
-
 LogicalResult Lowering::lowerExpert(KernelOp kernel, ExpertOp op,
                                     const KernelSchedule &schedule) {
   auto x = input(op.getInput(), op);
@@ -142,7 +124,7 @@ LogicalResult Lowering::lowerExpert(KernelOp kernel, ExpertOp op,
     return failure();
   ElementwiseRequest e;
   e.shape = {kTokensExtent, ffn};
-  e.activation = int(expertActivation(op.getKind()));
+  e.activation = int(ExpertOp::activationOf(op.getKind()));
   if (gated) {
     e.binary = 2; // act(gate) * up
     e.rhsShape = e.shape;

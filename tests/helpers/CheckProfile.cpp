@@ -6,7 +6,10 @@
 // N tokens at positions P .. P + N - 1, and checks:
 //
 //  - the calls' times add up to no more than the eval time and to at least
-//    half of it (the rest is the runtime's own work between calls);
+//    a quarter of it (the rest is the runtime's own work between calls,
+//    about a tenth on a quiet machine; the loose bound keeps a loaded
+//    machine from failing the check, which is there to catch calls that
+//    go unaccounted);
 //  - per decode step, the FLOPs of matrix products ("flops_matmul" of every
 //    call, experts' included) equal inspect's flops_per_token, and the
 //    weight bytes read equal inspect's weight_bytes_per_token;
@@ -90,7 +93,7 @@ int main(int argc, char **argv) {
   double eval = p->getNumber("eval_seconds").value_or(0);
   bool ok = true;
   std::printf("calls %.6f s of eval %.6f s\n", seconds, eval);
-  if (!(seconds <= eval && seconds >= 0.5 * eval)) {
+  if (!(seconds <= eval && seconds >= 0.25 * eval)) {
     std::printf("call times do not add up to the eval time MISMATCH\n");
     ok = false;
   }

@@ -18,6 +18,7 @@
 #include "codegen/TargetDescription.h"
 #include "runtime/engine/Model.h"
 #include "runtime/engine/Session.h"
+#include "tools/mgc/CountList.h"
 #include "tools/mgc/ProfileReport.h"
 
 #include <algorithm>
@@ -53,24 +54,6 @@ bool fail(const std::string &message) {
   return false;
 }
 
-/// "1,2,3" into non-negative integers.
-bool parseList(const std::string &text, std::vector<int64_t> &out) {
-  out.clear();
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    std::string item = text.substr(start, comma - start);
-    char *end = nullptr;
-    long long value = std::strtoll(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || value < 0 || value > (1ll << 30))
-      return false;
-    out.push_back(value);
-    if (comma == std::string::npos)
-      return true;
-    start = comma + 1;
-  }
-}
-
 struct Measurement {
   double mean = 0, stddev = 0; // tokens/s
 };
@@ -99,14 +82,14 @@ bool mgc::parseBenchOptions(const std::vector<std::string> &args,
       return fail("option " + arg + " needs a value");
     std::vector<int64_t> list;
     if (arg == "-p" || arg == "-n" || arg == "-d") {
-      if (!parseList(args[++i], list))
+      if (!parseCountList(args[++i], 0, list))
         return fail(arg + " needs comma-separated counts, got '" + args[i] +
                     "'");
       (arg == "-p"   ? options.prompts
        : arg == "-n" ? options.generate
                      : options.depths) = list;
     } else if (arg == "-t") {
-      if (!parseList(args[++i], list))
+      if (!parseCountList(args[++i], 0, list))
         return fail("-t needs comma-separated thread counts, got '" + args[i] +
                     "'");
       options.threads.clear();
@@ -116,7 +99,7 @@ bool mgc::parseBenchOptions(const std::vector<std::string> &args,
         options.threads.push_back(int(t));
       }
     } else if (arg == "-r") {
-      if (!parseList(args[++i], list) || list.size() != 1 || list[0] < 1)
+      if (!parseCountList(args[++i], 0, list) || list.size() != 1 || list[0] < 1)
         return fail("-r needs a positive number of repetitions");
       options.repetitions = int(list[0]);
     } else if (arg == "--json") {

@@ -14,6 +14,7 @@
 #include "runtime/engine/Model.h"
 #include "runtime/engine/Session.h"
 #include "tools/mgc/CompileCommand.h"
+#include "tools/mgc/CountList.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Program.h"
@@ -51,23 +52,6 @@ namespace {
 int fail(const std::string &message) {
   std::fprintf(stderr, "mgc compare: error: %s\n", message.c_str());
   return 1;
-}
-
-bool parseCounts(const std::string &text, std::vector<int64_t> &out) {
-  out.clear();
-  size_t start = 0;
-  while (true) {
-    size_t comma = text.find(',', start);
-    std::string item = text.substr(start, comma - start);
-    char *end = nullptr;
-    long long value = std::strtoll(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || value < 1 || value > (1ll << 24))
-      return false;
-    out.push_back(value);
-    if (comma == std::string::npos)
-      return true;
-    start = comma + 1;
-  }
 }
 
 bool isCompiledModel(const std::string &path) {
@@ -346,12 +330,12 @@ bool mgc::parseCompareOptions(const std::vector<std::string> &args,
       return bad("option " + arg + " needs a value");
     std::vector<int64_t> list;
     if (arg == "--contexts") {
-      if (!parseCounts(args[++i], list))
+      if (!parseCountList(args[++i], 1, list))
         return bad("--contexts needs comma-separated positive lengths, got '" +
                    args[i] + "'");
       options.contexts = list;
     } else if (arg == "-p" || arg == "-n" || arg == "-t" || arg == "-r") {
-      if (!parseCounts(args[++i], list) || list.size() != 1)
+      if (!parseCountList(args[++i], 1, list) || list.size() != 1)
         return bad(arg + " needs a positive number, got '" + args[i] + "'");
       if (arg == "-p")
         options.prompt = list[0];
