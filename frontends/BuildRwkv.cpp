@@ -135,40 +135,6 @@ private:
   Value prev_, diff_;
 };
 
-/// `y [..., 2]` holds pairs (n, d) with d > 0: returns n / d [..., 1].
-///
-/// mgc's IR has no division, so the quotient is built from what it has.
-/// An RMS norm over each pair scales it to (n', d') = (n, d) / rms(n, d),
-/// which keeps the quotient and bounds d' to (0, sqrt 2]; d' >= sqrt(2) /
-/// sqrt(1 + q^2) for the quotient q. A second RMS norm, of (c, d') with a
-/// small constant c, gives c / rms(c, d'), hence the seed
-/// r0 = 1 / sqrt(c^2 + d'^2) of 1 / d' with relative error
-/// e0 = 1 - d' / sqrt(c^2 + d'^2) (below 1 - 1/sqrt(2) while d' >= c,
-/// i.e. |q| <= about 1400). Newton's iteration r <- r (2 - d' r) squares
-/// the error each step: four steps leave below 1e-8 relative, f32
-/// rounding. The first norm's eps (1e-30) scales n and d alike, and keeps
-/// d' above c while d > 1e-17; the second's is negligible next to c^2. The
-/// sums of squares overflow f32 once |n| or d reaches about 1e19.
-///
-/// (A division op would replace all of this: RWKV-4 is its only user.)
-Value quotient(GraphBuilder &g, Value y) {
-  constexpr double kSeed = 1.0 / 1024; // c
-  constexpr double kEps = 1e-30;
-  constexpr int kNewtonSteps = 4;
-  Scalars k(g);
-  Value pair = normWith(g, NormKind::rms, y, {}, {}, kEps);
-  Value n = g.slice(pair, 0, 1), d = g.slice(pair, 1, 1);
-  Value seeds = g.add(g.mul(d, k.zero()), g.constant(kSeed));
-  Value scaled = normWith(g, NormKind::rms, g.concat({seeds, d}), {}, {}, kEps);
-  // c / sqrt((c^2 + d'^2) / 2) -> 1 / sqrt(c^2 + d'^2).
-  Value r = g.mul(g.slice(scaled, 0, 1),
-                  g.constant(1.0 / (kSeed * std::sqrt(2.0))));
-  Value two = g.constant(2.0);
-  for (int i = 0; i < kNewtonSteps; ++i)
-    r = g.mul(r, g.add(g.mul(g.mul(d, r), k.minusOne()), two));
-  return g.mul(n, r);
-}
-
 /// The name under which the first RWKV-7 layer shares its value projection
 /// with later layers (the value residual).
 constexpr llvm::StringLiteral kValueFirst = "rwkv7.v_first";
@@ -202,7 +168,8 @@ Value scan::buildRwkv4(GraphBuilder &g, const ScanSpec &, Value x) {
       {c, 1});
   Value values = g.concat({g.reshape(v, {c, 1}), ones});
   Value sums = forwardScan(g, ScanVariant::rwkv, values, ops, "att.wkv");
-  Value wkv = g.reshape(quotient(g, sums), {c});
+  Value wkv =
+      g.reshape(g.div(g.slice(sums, 0, 1), g.slice(sums, 1, 1)), {c});
   return g.linear(g.mul(r, wkv), "att.output", c, false);
 }
 

@@ -102,6 +102,10 @@ Value GraphBuilder::mul(Value lhs, Value rhs) {
   return builder_.create<MulOp>(loc_, lhs.getType(), lhs, rhs);
 }
 
+Value GraphBuilder::div(Value lhs, Value rhs) {
+  return builder_.create<DivOp>(loc_, lhs.getType(), lhs, rhs);
+}
+
 Value GraphBuilder::reshape(Value x, ArrayRef<int64_t> features) {
   SmallVector<int64_t> shape{shapeOf(x).front()};
   shape.append(features.begin(), features.end());

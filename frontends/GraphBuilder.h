@@ -86,6 +86,7 @@ public:
   mlir::Value add(mlir::Value lhs, mlir::Value rhs);
   mlir::Value sub(mlir::Value lhs, mlir::Value rhs);
   mlir::Value mul(mlir::Value lhs, mlir::Value rhs);
+  mlir::Value div(mlir::Value lhs, mlir::Value rhs);
   /// Keeps T and regroups the features: [T, a*b] -> [T, a, b] and back.
   mlir::Value reshape(mlir::Value x, llvm::ArrayRef<int64_t> features);
   /// Elements [offset, offset + size) of dimension `dim` (-1: the last).

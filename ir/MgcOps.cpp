@@ -373,6 +373,9 @@ LogicalResult SubOp::verify() {
 LogicalResult MulOp::verify() {
   return verifyBroadcast(*this, getLhs(), getRhs());
 }
+LogicalResult DivOp::verify() {
+  return verifyBroadcast(*this, getLhs(), getRhs());
+}
 
 LogicalResult ReshapeOp::verify() {
   RankedTensorType in = getInput().getType(), out = getType();

@@ -441,6 +441,7 @@ class Mgc_BinaryOp<string mnemonic, string formula, list<Trait> traits = []>
 def Mgc_AddOp : Mgc_BinaryOp<"add", "lhs + rhs">;
 def Mgc_SubOp : Mgc_BinaryOp<"sub", "lhs - rhs">;
 def Mgc_MulOp : Mgc_BinaryOp<"mul", "lhs * rhs">;
+def Mgc_DivOp : Mgc_BinaryOp<"div", "lhs / rhs">;
 
 def Mgc_LogitsOp : Mgc_Op<"logits", [Pure]> {
   let summary = "projects hidden states to vocabulary logits";

@@ -313,7 +313,8 @@ KernelPipelineResult buildElementwiseKernel(const ElementwiseKernelSpec &spec,
       using Binary = ElementwiseKernelSpec::Binary;
       value = *spec.binary == Binary::add   ? value + b
               : *spec.binary == Binary::sub ? value - b
-                                            : value * b;
+              : *spec.binary == Binary::mul ? value * b
+                                            : value / b;
     }
     Func result("result");
     result(v) = value;

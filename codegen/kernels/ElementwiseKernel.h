@@ -171,8 +171,8 @@ struct ElementwiseKernelSpec {
     softplus,     // log(1 + exp(x)), x itself above 20 (PyTorch's threshold)
     exp,          // exp(x)
   };
-  /// mgc.add, mgc.sub, mgc.mul.
-  enum class Binary { add, sub, mul };
+  /// mgc.add, mgc.sub, mgc.mul, mgc.div.
+  enum class Binary { add, sub, mul, div };
 
   std::vector<int64_t> shape;           // lhs and result, mgc order
   std::optional<Activation> activation; // applied to lhs first

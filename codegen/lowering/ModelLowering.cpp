@@ -262,7 +262,7 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   if (!root)
     return kernel.emitError() << "kernel has no op";
   if (!isa<EmbedOp, NormOp, LinearOp, LogitsOp, ActivationOp, AddOp, SubOp,
-           MulOp, RopeOp, AttentionOp, RouteOp, ExpertOp, ReshapeOp, SliceOp,
+           MulOp, DivOp, RopeOp, AttentionOp, RouteOp, ExpertOp, ReshapeOp, SliceOp,
            ConcatOp, BroadcastOp, HeadLinearOp, ScanOp, Conv1dOp,
            TokenShiftOp, ReverseOp>(root))
     return root->emitError()
@@ -397,7 +397,7 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     call(k, {arg(*x), arg(bindResult())});
     return success();
   }
-  if (isa<AddOp, SubOp, MulOp>(root)) {
+  if (isa<AddOp, SubOp, MulOp, DivOp>(root)) {
     auto lhs = input(root->getOperand(0), root);
     auto rhs = input(root->getOperand(1), root);
     if (!lhs || !rhs)
@@ -407,7 +407,11 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     if (entry->tensors[*lhs].shape != r.shape)
       return root->emitError()
              << "codegen needs the left operand in the result's shape";
-    r.binary = isa<AddOp>(root) ? 0 : isa<SubOp>(root) ? 1 : 2;
+    // ElementwiseKernelSpec::Binary's order.
+    r.binary = isa<AddOp>(root)   ? 0
+               : isa<SubOp>(root) ? 1
+               : isa<MulOp>(root) ? 2
+                                  : 3;
     r.rhsShape = entry->tensors[*rhs].shape;
     uint32_t k = request(r, schedule);
     call(k, {arg(*lhs), arg(*rhs), arg(bindResult())});

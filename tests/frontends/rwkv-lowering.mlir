@@ -17,7 +17,9 @@
 // V4: %[[VS:.*]] = mgc.concat %{{.*}}, %{{.*}} : (tensor<?x64x1xf32>, tensor<?x64x1xf32>) -> tensor<?x64x2xf32>
 // V4: mgc.state_read @layers.0.att.wkv : tensor<64x2x1xf32>
 // V4: %[[SUMS:.*]], %{{.*}} = mgc.scan rwkv forward %[[VS]] decay(%{{.*}}) b(%[[EK]]) c(%{{.*}}) bonus(%{{.*}}) state(%{{.*}}) : (tensor<?x64x2xf32>, tensor<64x1xf32>, tensor<?x64x1xf32>, tensor<?x64x1xf32>, tensor<64x1xf32>, tensor<64x2x1xf32>)
-// V4: mgc.norm rms %[[SUMS]] {eps = 1.000000e-30 : f64} : (tensor<?x64x2xf32>) -> tensor<?x64x2xf32>
+// V4-DAG: %[[DEN:.*]] = mgc.slice %[[SUMS]] {offset = 1 : i64} : tensor<?x64x2xf32> -> tensor<?x64x1xf32>
+// V4-DAG: %[[NUM:.*]] = mgc.slice %[[SUMS]] {offset = 0 : i64} : tensor<?x64x2xf32> -> tensor<?x64x1xf32>
+// V4: mgc.div %[[NUM]], %[[DEN]] : tensor<?x64x1xf32>, tensor<?x64x1xf32>
 // V4: mgc.param "layers.0.att.output.weight"
 // V4: mgc.param "layers.0.ffn.time_mix_k" : tensor<64xf32>
 // V4: mgc.activation relu_squared

@@ -100,6 +100,8 @@ func.func @supporting_ops(%tokens: tensor<?xi32>, %pos: index,
   %e1 = mgc.sub %e0, %b : tensor<?x32xf32>, tensor<32xf32>
   // CHECK: mgc.mul %{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<32xf32>
   %e2 = mgc.mul %e1, %w : tensor<?x32xf32>, tensor<32xf32>
+  // CHECK: mgc.div %{{.*}}, %{{.*}} : tensor<?x32xf32>, tensor<32xf32>
+  %e2d = mgc.div %e1, %w : tensor<?x32xf32>, tensor<32xf32>
   // CHECK: mgc.logits %{{.*}}, %{{.*}} : (tensor<?x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   %lg0 = mgc.logits %e2, %table : (tensor<?x32xf32>, tensor<64x32xf32>) -> tensor<?x64xf32>
   // CHECK: mgc.logits %{{.*}}, %{{.*}} {soft_cap = 3.000000e+01 : f64}

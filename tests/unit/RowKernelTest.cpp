@@ -225,7 +225,8 @@ std::vector<double> broadcastReference(const Buffer<float> &lhs,
           a = referenceActivation(*activation, a);
         want.push_back(binary == Binary::add   ? a + b
                        : binary == Binary::sub ? a - b
-                                               : a * b);
+                       : binary == Binary::mul ? a * b
+                                               : a / b);
       }
   return want;
 }
@@ -244,6 +245,8 @@ TEST(ElementwiseKernel, BinaryOpsBroadcastByMgcRule) {
       {{T, 37}, {T, 1}, Binary::sub, {}},                // per-token gate
       {{T, 3, 20}, {3, 1}, Binary::mul, {}},             // size 1 + missing
       {{T, 37}, {T, 37}, Binary::mul, Activation::silu}, // SwiGLU
+      {{T, 2, 1}, {T, 2, 1}, Binary::div, {}},           // RWKV-4's quotient
+      {{T, 37}, {37}, Binary::div, {}},                  // per channel
   };
   for (const Case &c : cases) {
     ElementwiseKernelSpec spec;
