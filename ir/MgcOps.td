@@ -541,12 +541,14 @@ def Mgc_RouteOp : Mgc_Op<"route", [Pure]> {
     scores them with `softmax` or `sigmoid`, and selects `top_k` experts per
     token. Selection may add a score-correction `bias` (DeepSeek-V3; the bias
     affects the choice, not the returned weights) and may be group-limited:
-    experts form `n_group` groups and only the best `topk_group` groups are
-    eligible. The chosen scores are renormalized to sum to one when
-    `normalize` is set, then multiplied by `scale`. With `capacity_factor`,
-    each expert takes at most `ceil(capacity_factor * tokens * top_k /
-    experts)` tokens; overflowing assignments are dropped (weight 0), as in
-    Switch and GShard.
+    experts form `n_group` groups of consecutive experts, a group scores the
+    sum of its two best (biased) scores, and only the best `topk_group`
+    groups are eligible. The chosen scores are renormalized to sum to one
+    when `normalize` is set, then multiplied by `scale`. With
+    `capacity_factor`, each expert takes at most `ceil(capacity_factor *
+    tokens * top_k / experts)` tokens; overflowing assignments are dropped
+    (weight 0), as in Switch and GShard, first choices before second ones
+    and earlier tokens before later ones.
 
     Results: expert indices `[tokens, top_k]` (i32) and weights
     `[tokens, top_k]`.
@@ -639,8 +641,9 @@ def Mgc_ScanOp : Mgc_Op<"scan", [Pure, AttrSizedOperandSegments]> {
         H_t = A_t(H_{t-1}) + x_t (x) b_t
         y_t = H_t c_t + d * x_t
 
-    with `x` `[T, H, P]`, `b`, `c` `[T, G, N]` (`G` groups shared by `H / G`
-    heads) and the transition `A_t` chosen by the variant:
+    with `x` `[T, H, P]`, `b`, `c` `[T, G, N]` (`G` groups, each shared by
+    `H / G` consecutive heads: head `h` reads group `h / (H / G)`) and the
+    transition `A_t` chosen by the variant:
 
     | variant     | transition A_t(H)                    | decay operands                     |
     |-------------|--------------------------------------|------------------------------------|
