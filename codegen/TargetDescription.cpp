@@ -252,10 +252,14 @@ static std::optional<TargetDescription> detectHostOnce(std::string *error) {
   if (host->l2Bytes <= 0)
     host->l2Bytes = reference.l2Bytes;
 
-  // Peak = cores x FP32 lanes x 2 flop per FMA x FMAs per cycle x GHz. With
-  // no clock reported, the reference per-core peak stands in.
+  // The FMA throughput is measured where the CPU runs the target's vectors;
+  // else peak = cores x FP32 lanes x 2 flop per FMA x FMAs per cycle x GHz,
+  // and with no clock reported the reference per-core peak stands in.
   double ghz = detectMaxGhz();
-  if (ghz > 0)
+  double measured = measureFmaPeakGflops(host->cores, host->vectorBits);
+  if (measured > 0)
+    host->peakGflops = measured;
+  else if (ghz > 0)
     host->peakGflops = host->cores * (host->vectorBits / 32) * 2.0 *
                        fmaPerCycle(host->vectorBits) * ghz;
   else

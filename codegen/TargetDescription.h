@@ -85,8 +85,8 @@ std::optional<TargetDescription> resolveTarget(std::string_view name,
 
 /// Describes the running machine: ISA from the CPU's feature bits (mapped to
 /// a named target), cores from the process's CPU affinity, caches from sysfs,
-/// FP32 peak from the cores, vector width and maximum clock, and bandwidth by
-/// measureReadBandwidthGbps. Detection runs once per process; later calls
+/// FP32 peak measured by measureFmaPeakGflops (else from the cores, vector
+/// width and maximum clock), and bandwidth by measureReadBandwidthGbps. Detection runs once per process; later calls
 /// return the cached result. Returns std::nullopt with *error set when the CPU
 /// is neither x86-64 with AVX2+FMA nor AArch64.
 std::optional<TargetDescription> detectHostTarget(std::string *error = nullptr);
@@ -95,6 +95,11 @@ std::optional<TargetDescription> detectHostTarget(std::string *error = nullptr);
 /// `threads` threads streaming through a 64 MiB buffer; the best of 9 timed
 /// passes, 30-60 ms in all. Returns 0 if the buffer cannot be allocated.
 double measureReadBandwidthGbps(int threads);
+
+/// Measures the FP32 FMA throughput in GFLOP/s of `threads` threads issuing
+/// independent `vectorBits`-wide FMAs (512: AVX-512, 256: AVX2), the best of
+/// a few millisecond-long passes. Returns 0 where the CPU cannot run them.
+double measureFmaPeakGflops(int threads, int vectorBits);
 
 /// Applies user overrides; a value of 0 keeps the target's own figure.
 /// Overriding `cores` rescales peakGflops proportionally (the peak is per
