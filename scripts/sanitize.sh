@@ -7,14 +7,14 @@
 #   scripts/sanitize.sh            configure if needed, build, run every test
 #   scripts/sanitize.sh -R lit/    extra arguments go to ctest
 #   scripts/sanitize.sh --no-kernel-tests
-#                                  all but the Halide kernel tests (CI)
+#                                  all but the Halide kernel tests
 #
 # --no-kernel-tests leaves out the executables mgc-*-kernel-tests and
-# mgc-halide-target-tests, about a fifth of the build: they JIT-compile Halide
-# pipelines and compare their numbers with references, and the generated
-# code is not instrumented. The kernel generators themselves still run
-# instrumented wherever the lit tests compile a model. The plain test run
-# (scripts/test.sh) runs them all.
+# mgc-halide-target-tests (about a sixth of the build and an eighth of the
+# test time): they JIT-compile Halide pipelines and compare their numbers
+# with references, and the generated code is not instrumented. The kernel
+# generators themselves still run instrumented wherever the lit tests
+# compile a model. CI runs everything.
 #
 # MGC_JOBS (default 2) sets the build and test parallelism. Leak checking is
 # on; known leaks and one undefined-behaviour report in code mgc does not own
