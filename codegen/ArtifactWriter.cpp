@@ -72,7 +72,7 @@ bool isGguf(const std::string &path) {
 /// The tokenizer-only GGUF of `file`, checked by loading it as the runtime
 /// will (through a file in `workDir`); "" on success.
 std::string ggufTokenizer(const WeightFile &file, const std::string &workDir,
-                          std::string &bytes) {
+                          int64_t vocab, std::string &bytes) {
   std::string error;
   if (!exportGgufTokenizer(file, bytes, error))
     return error;
@@ -80,7 +80,14 @@ std::string ggufTokenizer(const WeightFile &file, const std::string &workDir,
   if (!writeFile(path, bytes))
     return "cannot write " + path;
   TokenizerOrError check = Tokenizer::fromGguf(path);
-  return check.ok() ? "" : file.path() + ": its tokenizer: " + check.error;
+  if (!check.ok())
+    return file.path() + ": its tokenizer: " + check.error;
+  // Every id the model can produce must decode.
+  if (check.tokenizer->vocabSize() != vocab)
+    return file.path() + ": its tokenizer has " +
+           std::to_string(check.tokenizer->vocabSize()) +
+           " tokens, the model's vocabulary " + std::to_string(vocab);
+  return {};
 }
 
 /// Sets the plan's tokenizer: the file given (llama2.c tokenizer.bin or a
@@ -98,7 +105,7 @@ std::string embedTokenizer(Plan &plan, const ArtifactOptions &options,
       return path + ": the GGUF file embeds no tokenizer "
                     "(no tokenizer.ggml.model)";
     plan.tokenizerFormat = "gguf";
-    return ggufTokenizer(*file, workDir, plan.tokenizer);
+    return ggufTokenizer(*file, workDir, plan.vocab, plan.tokenizer);
   }
   if (!path.empty()) {
     TokenizerOrError tokenizer =
@@ -116,7 +123,7 @@ std::string embedTokenizer(Plan &plan, const ArtifactOptions &options,
   const WeightFile *weights = options.weights.file;
   std::string bytes;
   if (!options.weights.random && weights && hasGgufTokenizer(*weights) &&
-      ggufTokenizer(*weights, workDir, bytes).empty()) {
+      ggufTokenizer(*weights, workDir, plan.vocab, bytes).empty()) {
     plan.tokenizerFormat = "gguf";
     plan.tokenizer = std::move(bytes);
   }

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <unistd.h>
 
 using namespace mgc;
 
@@ -152,6 +153,14 @@ mgc::buildWeightsSection(Plan &plan,
     w.bytes = 4 * uint64_t(planElements(w.shape, 1));
     end = w.offset + w.bytes;
   }
+  // The section is built in memory: refuse what this machine cannot hold
+  // rather than fail inside the allocator.
+  const uint64_t memory = uint64_t(::sysconf(_SC_PHYS_PAGES)) *
+                          uint64_t(::sysconf(_SC_PAGE_SIZE));
+  if (memory > 0 && end > memory)
+    return "the weights take " + std::to_string(end) +
+           " bytes, more than this machine's " + std::to_string(memory) +
+           " bytes of memory";
   section.assign(size_t(end), '\0');
 
   std::vector<float> values, packed;
