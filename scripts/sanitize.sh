@@ -8,13 +8,16 @@
 #   scripts/sanitize.sh -R lit/    extra arguments go to ctest
 #   scripts/sanitize.sh --no-kernel-tests
 #                                  all but the Halide kernel tests
+#   scripts/sanitize.sh --no-e2e   all but the end-to-end lit tests
+#                                  (tests/e2e: model runs, whose kernels are
+#                                  generated code, not instrumented)
 #
 # --no-kernel-tests leaves out the executables mgc-*-kernel-tests and
 # mgc-halide-target-tests (about a sixth of the build and an eighth of the
 # test time): they JIT-compile Halide pipelines and compare their numbers
 # with references, and the generated code is not instrumented. The kernel
 # generators themselves still run instrumented wherever the lit tests
-# compile a model. CI runs everything.
+# compile a model. CI leaves out both (.ci/run).
 #
 # MGC_JOBS (default 2) sets the build and test parallelism. Leak checking is
 # on; known leaks and one undefined-behaviour report in code mgc does not own
@@ -25,10 +28,14 @@ jobs="${MGC_JOBS:-2}"
 build=build-asan
 start=$(date +%s)
 kernel_tests=1
-if [ "${1:-}" = --no-kernel-tests ]; then
-  kernel_tests=0
-  shift
-fi
+e2e_tests=1
+while true; do
+  case "${1:-}" in
+    --no-kernel-tests) kernel_tests=0; shift ;;
+    --no-e2e) e2e_tests=0; shift ;;
+    *) break ;;
+  esac
+done
 
 # UBSan reports are recoverable in the code so that a suppressed one can go
 # on; halt_on_error=1 (below) still aborts on every other.
@@ -48,7 +55,7 @@ if [ ! -f "$build/build.ninja" ] ||
     -DCMAKE_EXE_LINKER_FLAGS="$san" -DCMAKE_SHARED_LINKER_FLAGS="$san" \
     -DCMAKE_MODULE_LINKER_FLAGS="$san"
 fi
-ctest_args=()
+excluded=() # ctest name patterns left out, joined into one -E
 if [ "$kernel_tests" -eq 1 ]; then
   ninja -C "$build" -j "$jobs"
 else
@@ -57,7 +64,13 @@ else
     sed -n 's/^\(bin\/[^:]*\): .*EXECUTABLE_LINKER.*/\1/p' | grep -Ev "$kernel")
   ninja -C "$build" -j "$jobs" "${targets[@]}"
   # Tests of executables never built here are placeholders named so.
-  ctest_args=(-E '(-kernel|halide-target)-tests_NOT_BUILT$')
+  excluded+=('(-kernel|halide-target)-tests_NOT_BUILT$')
+fi
+[ "$e2e_tests" -eq 1 ] || excluded+=('^lit/e2e/')
+ctest_args=()
+if [ ${#excluded[@]} -gt 0 ]; then
+  pattern=$(IFS='|'; echo "${excluded[*]}")
+  ctest_args=(-E "$pattern")
 fi
 built=$(date +%s)
 
