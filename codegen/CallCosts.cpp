@@ -115,6 +115,15 @@ struct Estimate {
   void operator()(const ScanRequest &r) {
     double state = double(r.heads) * double(r.headDim) * double(r.stateSize);
     c.flopsPerToken = (r.variant == 3 ? 9 : 5) * state * (r.direction + 1);
+    if (r.chunk > 0) {
+      // The chunked ssd form (SsdChunkScan.h): per head the in-chunk
+      // products, what the chunk adds to the state and what the carried
+      // state gives each token; per group the chunk's scores c_i . b_j.
+      double heads = double(r.heads), P = double(r.headDim);
+      double N = double(r.stateSize), L = double(r.chunk);
+      c.flopsPerToken = heads * (2 * L * P + 4 * P * N + 2 * P * N / L) +
+                        double(r.groups) * 2 * L * N;
+    }
     // x in, y out, and the per-token operands b, c (and dt, decays).
     c.bytesPerToken =
         kF32 * (2 * double(r.heads) * double(r.headDim) +

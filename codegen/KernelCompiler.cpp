@@ -190,6 +190,7 @@ struct Generate {
     spec.perTokenDecay = r.perTokenDecay;
     spec.hasState = r.hasState;
     spec.entryMajorState = r.entryMajorState;
+    spec.chunk = r.chunk;
     return fromPipeline(buildScanKernel(spec, schedule), error);
   }
   std::optional<BuiltKernel> operator()(const Conv1dRequest &r) {

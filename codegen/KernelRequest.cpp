@@ -134,7 +134,8 @@ struct ParamsKey {
         .add("dt", int64_t(r.hasDt))
         .add("token_decay", int64_t(r.perTokenDecay))
         .add("state", int64_t(r.hasState))
-        .add("entry_major", int64_t(r.entryMajorState));
+        .add("entry_major", int64_t(r.entryMajorState))
+        .add("chunk", r.chunk);
   }
   void operator()(const Conv1dRequest &r) {
     k.add("conv1d", int64_t(r.centered))

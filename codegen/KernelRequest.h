@@ -138,6 +138,7 @@ struct ScanRequest {
   int64_t heads = 0, headDim = 0, stateSize = 0, groups = 0;
   bool hasDt = false, perTokenDecay = true, hasState = false;
   bool entryMajorState = false; // state stored [N, H, P], not [H, P, N]
+  int64_t chunk = 0; // ssd prefill: tokens per chunk of the chunked form
 };
 
 /// mgc.conv1d: (x [T, C], weight [C, W], [bias [C]], [state [W - 1, C]]) ->

@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/kernels/ScanKernel.h"
+#include "codegen/kernels/SsdChunkScan.h"
 
 #include <algorithm>
 #include <functional>
@@ -78,6 +79,16 @@ void checkSpec(const ScanKernelSpec &spec) {
   if (spec.heads * spec.headDim * spec.stateSize >
       std::numeric_limits<int32_t>::max())
     fail("a state of that many elements exceeds Halide's 32-bit indexing");
+  if (spec.chunk != 0) {
+    if (v != Variant::ssd || spec.direction != Direction::forward)
+      fail("only forward ssd scans have a chunked form, not a " +
+           std::string(spec.direction == Direction::forward ? "forward "
+                                                            : "bidirectional ") +
+           variantName(v) + " scan");
+    if (spec.chunk < 2 || spec.chunk > 4096)
+      fail("a chunk of " + std::to_string(spec.chunk) +
+           " tokens is outside 2 .. 4096");
+  }
 }
 
 /// The checked [heads, channels] schedule (ScanKernel.h).
@@ -156,6 +167,9 @@ KernelPipeline build(const ScanKernelSpec &spec,
   Target target = checkTarget(schedule, kKernel);
   checkSpec(spec);
   ScanSchedule s = checkSchedule(schedule, spec);
+  if (spec.chunk != 0)
+    return buildSsdChunkScan(spec, target, s.vectorWidth,
+                             s.parallelHeads || s.parallelChannels);
   const Variant v = spec.variant;
   const bool bidirectional = spec.direction == Direction::bidirectional;
   const int64_t T = spec.tokens;

@@ -68,6 +68,9 @@ struct ScanKernelSpec {
   // each vector is a strided gather, which dominates a decode step). Only
   // scan kernels read a recurrent state, so its owner may keep it so.
   bool entryMajorState = false;
+  // Tokens per chunk of the chunked prefill form (SsdChunkScan.h), forward
+  // ssd scans only; 0 runs the recurrence token by token.
+  int64_t chunk = 0;
 };
 
 /// Builds the scan kernel. Inputs in call order (the op's operand order,

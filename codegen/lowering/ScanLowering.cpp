@@ -85,6 +85,15 @@ KernelSchedule scanSchedule(const KernelSchedule &base, int64_t heads,
   return s;
 }
 
+/// Tokens per chunk of Mamba-2's chunked prefill (SsdChunkScan.h). Per token
+/// and head the chunked form adds 2 L P FLOPs of in-chunk products to the
+/// 4 P N of the state's update and read-out, and passes over the [P, N]
+/// state once per chunk instead of once per token. On a 2-core AVX-512
+/// machine, a Mamba-2 of 24 layers, P = 64, N = 128 prefills 512 tokens at
+/// 919, 946, 882 and 557 tokens/s with chunks of 16, 32, 64 and 128 (780
+/// token by token).
+constexpr int64_t kSsdChunkTokens = 32;
+
 } // namespace
 
 std::optional<Binding> Lowering::carriedState(KernelOp kernel, Value inner,
@@ -170,6 +179,10 @@ LogicalResult Lowering::lowerScan(KernelOp kernel, ScanOp op,
     }
     args.push_back(arg(state->index));
   }
+  if (op.getVariant() == ScanVariant::ssd &&
+      op.getDirection() == ScanDirection::forward &&
+      r.tokens == kDynamicTokens)
+    r.chunk = kSsdChunkTokens;
   KernelSchedule s = scanSchedule(schedule, r.heads, r.headDim);
   uint32_t fn = addKernel({"", kernel.getName().str(), r, s});
   args.push_back(arg(activation(kernel.getResult(0))));

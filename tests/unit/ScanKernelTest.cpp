@@ -662,6 +662,80 @@ TEST(ScanKernel, DecodeStepsInPlaceEqualPrefill) {
 }
 
 //===----------------------------------------------------------------------===//
+// The chunked prefill form of ssd (SsdChunkScan.h)
+//===----------------------------------------------------------------------===//
+
+/// Chunked ssd specs: several groups and whole chunks, one group, heads of
+/// one vector and ragged ones, with and without state and skip terms.
+std::vector<ScanKernelSpec> chunkedSpecs(int chunk) {
+  std::vector<ScanKernelSpec> specs;
+  for (ScanKernelSpec s : withAndWithout(spec(Variant::ssd, 4, 32, 16, 2),
+                                         Skip::perHead)) {
+    s.chunk = chunk;
+    specs.push_back(s);
+  }
+  for (ScanKernelSpec s : withAndWithout(spec(Variant::ssd, 3, 20, 24, 1),
+                                         Skip::perChannel)) {
+    s.chunk = chunk;
+    s.entryMajorState = s.hasState;
+    specs.push_back(s);
+  }
+  return specs;
+}
+
+TEST(ScanKernel, SsdChunkedMatchesReference) {
+  std::mt19937 rng(9);
+  // 1, 5 and 37 tokens: one padded chunk; with 8-token chunks, four whole
+  // chunks and a partial one.
+  for (int chunk : {2, 8, 64})
+    for (const ScanKernelSpec &s : chunkedSpecs(chunk))
+      checkAgainstReference(s, prefill(),
+                            "chunks of " + std::to_string(chunk), rng);
+}
+
+TEST(ScanKernel, SsdChunkedPrefillThenDecodeEqualsOnePrefill) {
+  std::mt19937 rng(10);
+  const int T = 45, prompt = 40;
+  for (ScanKernelSpec s : chunkedSpecs(16)) {
+    if (!s.hasState)
+      continue;
+    const int H = int(s.heads), P = int(s.headDim);
+    Operands all = randomOperands(s, T, rng);
+    Buffer<float> state = stateBuffer(s);
+    fill(state, rng, -1, 1);
+    std::vector<double> startValues = stateValues(s, state);
+    Reference want = reference(s, all, startValues, all);
+    Reference scale =
+        reference(s, magnitudes(s, all), absolute(startValues), all);
+    // The prompt in two chunked calls (the second starting mid-chunk of the
+    // first's grid), then token-by-token decode, all in place.
+    KernelPipeline chunked = built(buildScanKernel(s, prefill()));
+    std::vector<double> outputs;
+    for (auto [first, count] : {std::pair{0, 23}, std::pair{23, prompt - 23}}) {
+      Operands part = tokensOf(s, all, first, count);
+      std::vector<double> y = valuesOf(run(chunked, s, part, state, state));
+      outputs.insert(outputs.end(), y.begin(), y.end());
+    }
+    ScanKernelSpec one = s;
+    one.tokens = 1;
+    one.chunk = 0;
+    KernelPipeline decodeKernel = built(buildScanKernel(one, decode()));
+    for (int t = prompt; t < T; ++t) {
+      Operands token = tokensOf(s, all, t, 1);
+      std::vector<double> y =
+          valuesOf(run(decodeKernel, one, token, state, state));
+      outputs.insert(outputs.end(), y.begin(), y.end());
+    }
+    Buffer<float> joined(P, H, T);
+    std::copy(outputs.begin(), outputs.end(), joined.data());
+    const std::string what = describe(s, "chunked prefill, then decode", T);
+    expectNear(joined, want.y, scale.y, what + ": y");
+    expectNear(stateValues(s, state), want.state, scale.state,
+               what + ": state");
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Errors
 //===----------------------------------------------------------------------===//
 
@@ -700,6 +774,14 @@ TEST(ScanKernel, ImpossibleSpecsAndSchedulesAreErrors) {
   EXPECT_NE(error(s, bad).find("does not exist"), std::string::npos);
   bad.parallelDims = {0, 0};
   EXPECT_NE(error(s, bad).find("listed twice"), std::string::npos);
+  s = spec(Variant::selective, 1, 32, 16, 1);
+  s.chunk = 16;
+  EXPECT_NE(error(s, prefill()).find("only forward ssd scans have a chunked"),
+            std::string::npos);
+  s = spec(Variant::ssd, 2, 16, 16, 1);
+  s.chunk = 1;
+  EXPECT_NE(error(s, prefill()).find("outside 2 .. 4096"), std::string::npos);
+  s = spec(Variant::ssd, 2, 64, 16, 1);
   bad = prefill();
   bad.halideTarget = "host";
   EXPECT_NE(error(s, bad).find("host"), std::string::npos);
