@@ -39,7 +39,8 @@ struct Estimate {
   }
 
   void operator()(const EmbedRequest &r) {
-    c.weightBytesPerToken = kF32 * double(r.hidden); // its table row
+    // its table row
+    c.weightBytesPerToken = double(planTypeBytes(r.tableType)) * double(r.hidden);
     c.bytesPerToken = 4 + 2 * kF32 * double(r.hidden); // id, row, result
   }
   void operator()(const NormRequest &r) {
@@ -52,7 +53,9 @@ struct Estimate {
   void operator()(const LinearRequest &r) {
     c.matmul = true;
     c.flopsPerToken = 2 * double(r.K) * double(r.N);
-    c.weightBytes = kF32 * double(r.N) * (double(r.K) + r.hasBias);
+    c.weightBytes = double(r.N) * (double(planTypeBytes(r.weightType)) *
+                                       double(r.K) +
+                                   kF32 * r.hasBias);
     c.bytesPerToken = kF32 * double(r.K + r.N);
   }
   void operator()(const RopeRequest &r) {

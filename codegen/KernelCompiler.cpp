@@ -48,6 +48,18 @@ namespace {
 // Requests to Halide pipelines
 //===----------------------------------------------------------------------===//
 
+/// The Halide type of a weight stored as `type` (f32, f16 or bf16).
+Halide::Type halideWeightType(PlanType type) {
+  switch (type) {
+  case PlanType::f16:
+    return Halide::Float(16);
+  case PlanType::bf16:
+    return Halide::BFloat(16);
+  default:
+    return Halide::Float(32);
+  }
+}
+
 /// A built pipeline and its input arguments, whatever generator built it.
 struct BuiltKernel {
   Halide::Pipeline pipeline;
@@ -75,6 +87,7 @@ struct Generate {
     spec.vocab = r.vocab;
     spec.hidden = r.hidden;
     spec.tokens = r.tokens;
+    spec.tableType = halideWeightType(r.tableType);
     return fromPipeline(buildEmbedKernel(spec, schedule), error);
   }
   std::optional<BuiltKernel> operator()(const NormRequest &r) {
@@ -92,6 +105,7 @@ struct Generate {
     spec.K = r.K;
     spec.N = r.N;
     spec.hasBias = r.hasBias;
+    spec.weightType = halideWeightType(r.weightType);
     LinearKernelResult result = buildLinearKernel(spec, schedule);
     if (!result.kernel) {
       error = result.error;

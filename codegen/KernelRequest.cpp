@@ -52,7 +52,8 @@ struct ParamsKey {
     k.add("embed", int64_t(1))
         .add("vocab", r.vocab)
         .add("hidden", r.hidden)
-        .add("tokens", r.tokens);
+        .add("tokens", r.tokens)
+        .add("table_type", int64_t(r.tableType));
   }
   void operator()(const NormRequest &r) {
     k.add("norm", int64_t(r.layer))
@@ -66,7 +67,8 @@ struct ParamsKey {
         .add("K", r.K)
         .add("N", r.N)
         .add("bias", int64_t(r.hasBias))
-        .add("panel", r.panel);
+        .add("panel", r.panel)
+        .add("weight_type", int64_t(r.weightType));
   }
   void operator()(const RopeRequest &r) {
     k.add("rope", int64_t(1))

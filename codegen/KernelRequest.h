@@ -17,6 +17,7 @@
 #define MGC_CODEGEN_KERNELREQUEST_H
 
 #include "codegen/kernels/KernelSchedule.h"
+#include "runtime/model/Plan.h"
 
 #include <cstdint>
 #include <string>
@@ -31,6 +32,7 @@ inline constexpr int64_t kDynamicTokens = -1;
 /// mgc.embed: (tokens i32 [T], table [vocab, hidden]) -> f32 [T, hidden].
 struct EmbedRequest {
   int64_t vocab = 0, hidden = 0;
+  PlanType tableType = PlanType::f32; // f32, f16 or bf16
   int64_t tokens = kDynamicTokens;
 };
 
@@ -49,6 +51,7 @@ struct NormRequest {
 struct LinearRequest {
   int64_t K = 0, N = 0;
   bool hasBias = false;
+  PlanType weightType = PlanType::f32; // f32, f16 or bf16
   int64_t panel = 0; // prefill: the panel width the weights are packed with
 };
 

@@ -33,6 +33,10 @@ struct LoweredModel {
   // For plan weights that hold an mgc.constant, its value (every element);
   // empty for weights read from the model (parallel to plan.weights).
   std::vector<std::optional<double>> weightSplats;
+  // The precision of each plan weight's values (f32, f16 or bf16: the
+  // model's element type); the weights writer rounds them to it before
+  // storing them as the weight's type (which may be wider).
+  std::vector<PlanType> weightPrecisions;
 };
 
 } // namespace mgc

@@ -1,7 +1,8 @@
 //===- WeightsSection.cpp - the weights of a compiled model ---------------===//
 //
-// Implements buildWeightsSection: page-aligned f32 tensors, packed into
-// panels where the plan asks for them.
+// Implements buildWeightsSection: page-aligned tensors, rounded to their
+// precision, packed into panels where the plan asks for them, and stored
+// as f32, f16 or bf16.
 //
 //===----------------------------------------------------------------------===//
 
@@ -110,6 +111,29 @@ std::string sourceValues(const std::string &name,
   return {};
 }
 
+/// Rounds every value to `precision` (a no-op for f32).
+void roundTo(PlanType precision, std::vector<float> &values) {
+  if (precision == PlanType::f16)
+    for (float &v : values)
+      v = halfToFloat(floatToHalf(v));
+  else if (precision == PlanType::bf16)
+    for (float &v : values)
+      v = bf16ToFloat(floatToBf16(v));
+}
+
+/// Stores `count` values at `out` as `type`.
+void store(PlanType type, const float *values, uint64_t count, char *out) {
+  if (type == PlanType::f32) {
+    std::memcpy(out, values, size_t(count) * 4);
+    return;
+  }
+  std::vector<uint16_t> encoded(static_cast<size_t>(count));
+  for (uint64_t i = 0; i < count; ++i)
+    encoded[i] = type == PlanType::f16 ? floatToHalf(values[i])
+                                       : floatToBf16(values[i]);
+  std::memcpy(out, encoded.data(), size_t(count) * 2);
+}
+
 } // namespace
 
 float mgc::randomWeight(const std::string &name,
@@ -131,13 +155,15 @@ std::string
 mgc::buildWeightsSection(Plan &plan,
                          const std::vector<std::vector<int64_t>> &sourceShapes,
                          const std::vector<std::optional<double>> &splats,
+                         const std::vector<PlanType> &precisions,
                          const WeightSource &source, std::string &section) {
   section.clear();
   if (sourceShapes.size() != plan.weights.size() ||
-      splats.size() != plan.weights.size())
+      splats.size() != plan.weights.size() ||
+      precisions.size() != plan.weights.size())
     return "internal error: weight shapes do not match the plan";
   // By name, so a weight stored in two layouts (prefill panels, decode
-  // rows) is read or synthesized once.
+  // rows) is read or synthesized (and rounded) once.
   std::vector<size_t> order(plan.weights.size());
   for (size_t i = 0; i < order.size(); ++i)
     order[i] = i;
@@ -150,7 +176,7 @@ mgc::buildWeightsSection(Plan &plan,
     PlanWeight &w = plan.weights[i];
     w.offset =
         (end + kWeightsAlignment - 1) / kWeightsAlignment * kWeightsAlignment;
-    w.bytes = 4 * uint64_t(planElements(w.shape, 1));
+    w.bytes = planTypeBytes(w.type) * uint64_t(planElements(w.shape, 1));
     end = w.offset + w.bytes;
   }
   // The section is built in memory: refuse what this machine cannot hold
@@ -175,6 +201,7 @@ mgc::buildWeightsSection(Plan &plan,
       if (std::string error = sourceValues(w.name, shape, source, values);
           !error.empty())
         return error;
+      roundTo(precisions[i], values);
       loaded = &w.name;
     }
     const float *data = values.data();
@@ -192,9 +219,9 @@ mgc::buildWeightsSection(Plan &plan,
                       packed.data() + m * matrixPacked);
       data = packed.data();
     }
-    if (4 * elements != w.bytes)
+    if (planTypeBytes(w.type) * elements != w.bytes)
       return "internal error: weight '" + w.name + "' size mismatch";
-    std::memcpy(&section[size_t(w.offset)], data, size_t(w.bytes));
+    store(w.type, data, elements, &section[size_t(w.offset)]);
   }
   return {};
 }

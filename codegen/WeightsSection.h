@@ -1,11 +1,12 @@
 //===- WeightsSection.h - the weights of a compiled model -------*- C++ -*-===//
 //
 // Writes the weights section of a compiled model: every weight of the plan,
-// as f32 in the layout its kernels read (row-major, or the column panels of
-// the prefill GEMM, WeightPacking.h), each starting on a page boundary so the
-// runtime can use the mapped file directly. Weights come from a weight file
-// (f32, f16 or bf16, converted) or are synthesized deterministically
-// (--random-weights). Plain C++: no MLIR, no Halide.
+// rounded to the model's precision for it and stored in the plan's type for
+// it (f32, f16 or bf16) in the layout its kernels read (row-major, or the
+// column panels of the prefill GEMM, WeightPacking.h), each starting on a
+// page boundary so the runtime can use the mapped file directly. Weights
+// come from a weight file (f32, f16 or bf16, converted) or are synthesized
+// deterministically (--random-weights). Plain C++: no MLIR, no Halide.
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,12 +40,15 @@ float randomWeight(const std::string &name, const std::vector<int64_t> &shape,
 /// Fills `section` with plan.weights, setting each weight's offset and
 /// size. `sourceShapes[i]` is the shape the model gives weight i (before
 /// packing); `splats[i]`, when set, is the value of every element of a
-/// weight that holds a compile-time constant rather than a model tensor.
+/// weight that holds a compile-time constant rather than a model tensor;
+/// `precisions[i]` the type its values are rounded to (to nearest even)
+/// before they are stored as plan.weights[i].type.
 /// Returns "" on success, else one message naming the weight.
 std::string
 buildWeightsSection(Plan &plan,
                     const std::vector<std::vector<int64_t>> &sourceShapes,
                     const std::vector<std::optional<double>> &splats,
+                    const std::vector<PlanType> &precisions,
                     const WeightSource &source, std::string &section);
 
 } // namespace mgc

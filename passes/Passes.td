@@ -35,6 +35,29 @@ def SetTargetPass : Pass<"mgc-set-target", "::mlir::ModuleOp"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Weight layout and precision
+//===----------------------------------------------------------------------===//
+
+def WeightPrecisionPass : Pass<"mgc-weight-precision", "::mlir::ModuleOp"> {
+  let summary = "Stores the matrix weights in f16 or bf16";
+  let description = [{
+    Changes the element type of every `mgc.param` read only as a matrix of
+    products or lookups (the weight of `mgc.linear` and `mgc.logits`, the
+    gate, up and down weights of `mgc.expert`, the table of `mgc.embed`) to
+    `type`. The weights section then holds the values rounded to nearest
+    even in that type; kernels widen them to f32 and accumulate in f32.
+    Everything else stays f32: norm scales, biases, routers, convolution
+    and scan parameters, and weights that any other op also reads. With
+    `type=f32` the module is left as it is.
+  }];
+  let options = [
+    Option<"type", "type", "std::string", /*default=*/"\"f32\"",
+           "element type of the matrix weights: f32, f16 or bf16">,
+  ];
+  let dependentDialects = ["::mgc::MgcDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // Kernel formation
 //===----------------------------------------------------------------------===//
 

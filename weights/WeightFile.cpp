@@ -9,6 +9,7 @@
 #include "weights/ReaderDetail.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <sys/stat.h>
@@ -445,6 +446,37 @@ float mgc::bf16ToFloat(uint16_t b) {
   float f;
   std::memcpy(&f, &bits, 4);
   return f;
+}
+
+uint16_t mgc::floatToHalf(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint16_t sign = uint16_t((x >> 16) & 0x8000);
+  x &= 0x7fffffffu;
+  if (x >= 0x7f800000u) // inf / nan
+    return sign | (x > 0x7f800000u ? 0x7e00 : 0x7c00);
+  if (x >= 0x477ff000u) // 65520 and above round to infinity
+    return sign | 0x7c00;
+  if (x < 0x38800000u) {
+    // Below half's smallest normal 2^-14: a multiple of 2^-24, rounded to
+    // nearest even by the default rounding mode (1024 is that normal).
+    float magnitude;
+    std::memcpy(&magnitude, &x, 4);
+    return sign | uint16_t(std::nearbyint(magnitude * 16777216.0f));
+  }
+  uint32_t half = (((x >> 23) - 112) << 10) | ((x & 0x7fffffu) >> 13);
+  const uint32_t rest = x & 0x1fffu; // the 13 bits dropped
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1)))
+    ++half; // a carry into the exponent is still the right value
+  return sign | uint16_t(half);
+}
+
+uint16_t mgc::floatToBf16(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  if ((x & 0x7fffffffu) > 0x7f800000u)
+    return uint16_t((x >> 16) | 0x40); // quiet NaN
+  return uint16_t((x + 0x7fffu + ((x >> 16) & 1)) >> 16);
 }
 
 bool WeightFile::copyAsF32(const TensorInfo &tensor, float *out,

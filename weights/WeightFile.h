@@ -196,6 +196,12 @@ std::string rwkvCppToCanonical(const std::string &name);
 float halfToFloat(uint16_t h);
 float bf16ToFloat(uint16_t b);
 
+/// Float to IEEE half and bfloat16, rounded to nearest even (half: values
+/// from 65520 on become infinity, tiny ones half subnormals); NaN stays a
+/// quiet NaN.
+uint16_t floatToHalf(float f);
+uint16_t floatToBf16(float f);
+
 } // namespace mgc
 
 #endif // MGC_WEIGHTS_WEIGHTFILE_H

@@ -43,9 +43,10 @@ std::string scheduleError(const LinearKernelSpec &spec,
   if (spec.K < 1 || spec.N < 1)
     return "linear kernel needs K >= 1 and N >= 1, got K = " +
            std::to_string(spec.K) + ", N = " + std::to_string(spec.N);
-  if (spec.weightType != Halide::Float(32))
-    return "linear kernel weights must be f32 for now (f16/bf16 are not "
-           "supported yet)";
+  if (spec.weightType != Halide::Float(32) &&
+      spec.weightType != Halide::Float(16) &&
+      spec.weightType != Halide::BFloat(16))
+    return "linear kernel weights must be f32, f16 or bf16";
   if (schedule.tiles.size() != 2)
     return "linear kernel schedule needs 2 tiles [rows, output columns], got " +
            std::to_string(schedule.tiles.size());

@@ -43,9 +43,8 @@ struct LinearKernelSpec {
   int64_t K = 0;        // input features: the reduction
   int64_t N = 0;        // output features
   bool hasBias = false; // mgc.linear with bias; never for mgc.logits
-  // Stored weight type. Only f32 is accepted today; the algorithm already
-  // widens weights to f32 in the inner loop, so f16/bf16 need packing
-  // support and tests, not a new algorithm.
+  // Stored weight type: f32, f16 or bf16, widened to f32 as it is loaded
+  // (products and sums are f32).
   Halide::Type weightType = Halide::Float(32);
 };
 

@@ -28,7 +28,8 @@ uint32_t Lowering::reshapedWeight(const std::string &name,
                                   const std::vector<int64_t> &shape) {
   // Keyed as weight() and constantWeight() key the source in its own shape,
   // plus the shape it is read in.
-  std::string key = splat ? name : name + "#plain";
+  std::string key =
+      splat ? name : name + "#plain#" + std::to_string(int(PlanType::f32));
   if (shape != sourceShape) {
     key += " as";
     for (int64_t d : shape)
@@ -37,7 +38,7 @@ uint32_t Lowering::reshapedWeight(const std::string &name,
   PlanWeight w;
   w.name = name;
   w.shape = shape;
-  return weightTensor(key, w, sourceShape, splat);
+  return weightTensor(key, w, PlanType::f32, sourceShape, splat);
 }
 
 LogicalResult Lowering::lowerLayout(KernelOp kernel, Operation *root,

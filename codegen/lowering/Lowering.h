@@ -172,6 +172,7 @@ private:
   /// the first time (a weight keeps one plan entry per layout and shape);
   /// `sourceShape` and `splat` as LoweredModel records them.
   uint32_t weightTensor(const std::string &key, PlanWeight weight,
+                        PlanType precision,
                         const std::vector<int64_t> &sourceShape,
                         std::optional<double> splat);
   uint32_t activation(Value result);

@@ -105,6 +105,31 @@ std::optional<uint32_t> Lowering::stateTensor(StringRef name, Operation *at) {
   return pos->second;
 }
 
+namespace {
+
+/// The plan type of a weight element type: f32, f16 or bf16.
+std::optional<PlanType> weightTypeOf(Type element) {
+  if (element.isF32())
+    return PlanType::f32;
+  if (element.isF16())
+    return PlanType::f16;
+  if (element.isBF16())
+    return PlanType::bf16;
+  return std::nullopt;
+}
+
+/// The type a weight of `precision` is stored in for `layout`. Decode reads
+/// rows once per token, so they stay in the model's precision (half the
+/// bytes at 16 bits). The prefill GEMM reads each panel value once per
+/// tile of token rows and widening it in the micro-kernel costs as many
+/// instructions as the multiply-adds it feeds; its panels hold the same
+/// values widened to f32 at compile time instead.
+PlanType storedType(PlanType precision, WeightLayout layout) {
+  return layout == WeightLayout::panels ? PlanType::f32 : precision;
+}
+
+} // namespace
+
 Value outerValue(KernelOp kernel, Value inner) {
   auto arg = dyn_cast<BlockArgument>(inner);
   if (!arg || arg.getOwner() != &kernel.getBody().front())
@@ -113,6 +138,7 @@ Value outerValue(KernelOp kernel, Value inner) {
 }
 
 uint32_t Lowering::weightTensor(const std::string &key, PlanWeight weight,
+                                PlanType precision,
                                 const std::vector<int64_t> &sourceShape,
                                 std::optional<double> splat) {
   auto it = weightByKey.find(key);
@@ -123,6 +149,7 @@ uint32_t Lowering::weightTensor(const std::string &key, PlanWeight weight,
     out.plan.weights.push_back(std::move(weight));
     out.weightSourceShapes.push_back(sourceShape);
     out.weightSplats.push_back(splat);
+    out.weightPrecisions.push_back(precision);
     index = uint32_t(out.plan.weights.size() - 1);
     weightByKey[key] = index;
   }
@@ -130,6 +157,7 @@ uint32_t Lowering::weightTensor(const std::string &key, PlanWeight weight,
   if (inserted) {
     PlanTensor t;
     t.kind = TensorKind::weight;
+    t.type = out.plan.weights[index].type;
     t.shape = out.plan.weights[index].shape;
     t.ref = index;
     pos->second = addTensor(std::move(t));
@@ -147,7 +175,7 @@ uint32_t Lowering::constantWeight(ConstantOp constant) {
   w.name = "mgc.constant " + std::string(text);
   for (int64_t d : w.shape)
     w.name += " " + std::to_string(d);
-  return weightTensor(w.name, w, w.shape, value);
+  return weightTensor(w.name, w, PlanType::f32, w.shape, value);
 }
 
 std::optional<uint32_t> Lowering::input(Value inner, Operation *at) {
@@ -176,10 +204,19 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
   auto type = cast<RankedTensorType>(b->paramOp.getType());
   std::vector<int64_t> shape = planShape(type);
   std::string name = b->paramOp.getName().str();
-  std::string key =
-      name + (layout == WeightLayout::panels ? "#panels" + std::to_string(panel)
-                                             : "#plain");
+  std::optional<PlanType> precision = weightTypeOf(type.getElementType());
+  if (!precision) {
+    at->emitError() << "codegen stores weights as f32, f16 or bf16, not "
+                    << type.getElementType();
+    return std::nullopt;
+  }
   PlanWeight w;
+  w.type = storedType(*precision, layout);
+  std::string key =
+      name +
+      (layout == WeightLayout::panels ? "#panels" + std::to_string(panel)
+                                      : "#plain") +
+      "#" + std::to_string(int(w.type));
   w.name = name;
   w.layout = layout;
   w.panel = layout == WeightLayout::panels ? panel : 0;
@@ -196,7 +233,7 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
     w.shape.insert(w.shape.end(), {(shape[rank - 2] + panel - 1) / panel,
                                    shape[rank - 1], panel});
   }
-  return weightTensor(key, w, shape, std::nullopt);
+  return weightTensor(key, w, *precision, shape, std::nullopt);
 }
 
 uint32_t Lowering::addKernel(KernelRequest request) {
@@ -313,6 +350,7 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
       return failure();
     std::vector<int64_t> shape = resultShape();
     EmbedRequest r;
+    r.tableType = entry->tensors[*table].type;
     r.vocab = entry->tensors[*table].shape[0];
     r.hidden = shape[1];
     r.tokens = shape[0];
@@ -463,6 +501,7 @@ Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
       r.panel, at);
   if (!wt)
     return std::nullopt;
+  r.weightType = entry->tensors[*wt].type;
   std::vector<PlanArg> args = {x, {wKind, *wt}};
   if (bias)
     args.push_back(*bias);

@@ -4,6 +4,8 @@
 
 #include "runtime/engine/CpuSupport.h"
 
+#include "runtime/engine/HalideTypes.h"
+
 #include "HalideRuntime.h"
 
 using namespace mgc;
@@ -95,10 +97,7 @@ Status Model::checkCalls() const {
         if (size_t(param.dimensions) != rank)
           return bad(which + " has " + std::to_string(param.dimensions) +
                      " dimensions, the plan binds " + std::to_string(rank));
-        halide_type_code_t code =
-            t.type == PlanType::f32 ? halide_type_float : halide_type_int;
-        if (param.type.code != code || param.type.bits != 32 ||
-            param.type.lanes != 1)
+        if (param.type != halideTypeOf(t.type))
           return bad(which + " has another element type than the plan's");
         // States are updated in place: KV-cache rows, or a whole recurrent,
         // convolution or token-shift state.

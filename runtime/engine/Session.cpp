@@ -9,6 +9,8 @@
 
 #include "runtime/engine/Session.h"
 
+#include "runtime/engine/HalideTypes.h"
+
 #include "HalideRuntime.h"
 
 #include <chrono>
@@ -191,9 +193,7 @@ void describe(halide_buffer_t &b, halide_dimension_t *dims, void *host,
               int64_t tokens) {
   std::memset(&b, 0, sizeof(b));
   b.host = static_cast<uint8_t *>(host);
-  b.type.code = type == PlanType::f32 ? halide_type_float : halide_type_int;
-  b.type.bits = 32;
-  b.type.lanes = 1;
+  b.type = halideTypeOf(type);
   b.dimensions = int32_t(shape.size());
   b.dim = dims;
   int64_t stride = 1;
@@ -312,7 +312,8 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
       if (arg.kind == ArgKind::expertSlice) {
         // [E, ...] at the current expert, as [...].
         std::vector<int64_t> inner(t.shape.begin() + 1, t.shape.end());
-        uint64_t bytes = 4 * uint64_t(planElements(inner, count));
+        uint64_t bytes =
+            planTypeBytes(t.type) * uint64_t(planElements(inner, count));
         describe(buffers[a], d, host + bytes * uint64_t(expert.index), t.type,
                  inner, count);
         if (expert.counts)

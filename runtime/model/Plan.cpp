@@ -342,6 +342,7 @@ std::string mgc::serializePlan(const Plan &plan) {
     w.u8(uint8_t(wt.layout));
     w.i64(wt.panel);
     w.shape(wt.shape);
+    w.u8(uint8_t(wt.type));
     w.u64(wt.offset);
     w.u64(wt.bytes);
   }
@@ -416,12 +417,13 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
     k.symbol = r.str();
     k.name = r.str();
   }
-  plan.weights.resize(r.count(29));
+  plan.weights.resize(r.count(30));
   for (PlanWeight &w : plan.weights) {
     w.name = r.str();
     w.layout = WeightLayout(r.u8());
     w.panel = r.i64();
     w.shape = r.shape();
+    w.type = PlanType(r.u8());
     w.offset = r.u64();
     w.bytes = r.u64();
   }
@@ -508,7 +510,10 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
     } else if (w.layout != WeightLayout::plain || w.panel != 0) {
       return where + "unknown layout";
     }
-    uint64_t bytes = 4 * uint64_t(planElements(w.shape, 1));
+    if (w.type != PlanType::f32 && w.type != PlanType::f16 &&
+        w.type != PlanType::bf16)
+      return where + "unknown element type (weights are f32, f16 or bf16)";
+    uint64_t bytes = planTypeBytes(w.type) * uint64_t(planElements(w.shape, 1));
     if (w.bytes != bytes)
       return where + "holds " + std::to_string(w.bytes) + " bytes, its shape " +
              shapeText(w.shape) + " needs " + std::to_string(bytes);
@@ -537,7 +542,9 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
           t.kind == TensorKind::activation || t.kind == TensorKind::tokens;
       if (std::string bad = checkShape(t.shape, isActivation); !bad.empty())
         return at + bad;
-      if (t.type != PlanType::f32 && t.type != PlanType::i32)
+      if (t.type != PlanType::f32 && t.type != PlanType::i32 &&
+          (t.kind != TensorKind::weight ||
+           (t.type != PlanType::f16 && t.type != PlanType::bf16)))
         return at + "unknown element type";
       switch (t.kind) {
       case TensorKind::activation:
@@ -547,7 +554,8 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
         break;
       case TensorKind::weight:
         if (t.ref >= plan.weights.size() ||
-            plan.weights[t.ref].shape != t.shape || t.type != PlanType::f32)
+            plan.weights[t.ref].shape != t.shape ||
+            t.type != plan.weights[t.ref].type)
           return at + "does not match a weight of the plan";
         break;
       case TensorKind::state:

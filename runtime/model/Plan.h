@@ -32,7 +32,7 @@
 
 namespace mgc {
 
-inline constexpr uint32_t kPlanVersion = 2;
+inline constexpr uint32_t kPlanVersion = 3;
 /// An activation extent equal to the call's token count. More generally a
 /// negative extent -m of dimension 0 is m times the token count (the routed
 /// rows of an MoE layer: top_k per token).
@@ -40,8 +40,14 @@ inline constexpr int64_t kTokensExtent = -1;
 /// The largest token multiple an extent may name.
 inline constexpr int64_t kMaxTokensMultiple = 4096;
 
-/// Element type of a tensor.
-enum class PlanType : uint8_t { f32 = 0, i32 = 1 };
+/// Element type of a tensor. Weights may be f16 or bf16 (kernels widen
+/// them to f32); everything else is f32 or i32.
+enum class PlanType : uint8_t { f32 = 0, i32 = 1, f16 = 2, bf16 = 3 };
+
+/// Bytes of one element of `type`.
+inline uint64_t planTypeBytes(PlanType type) {
+  return type == PlanType::f16 || type == PlanType::bf16 ? 2 : 4;
+}
 
 /// Where a tensor's memory comes from; `PlanTensor::ref` indexes it.
 enum class TensorKind : uint8_t {
@@ -155,8 +161,9 @@ struct PlanWeight {
   WeightLayout layout = WeightLayout::plain;
   int64_t panel = 0;          // P for panels, else 0
   std::vector<int64_t> shape; // stored shape (panels: [ceil(N/P), K, P])
+  PlanType type = PlanType::f32; // f32, f16 or bf16
   uint64_t offset = 0;        // byte offset in the weights section
-  uint64_t bytes = 0;         // 4 * product(shape)
+  uint64_t bytes = 0;         // planTypeBytes(type) * product(shape)
 };
 
 /// One per-sequence state, f32, zero at the start of a sequence.

@@ -1,14 +1,19 @@
 //===- CompareLogits.cpp - compare two float32 logit dumps ----------------===//
 //
-// `mgc-compare-logits ACTUAL EXPECTED --vocab V [--tol T] [--positions N]`
+// `mgc-compare-logits ACTUAL EXPECTED --vocab V [--tol T | --row-tol R]
+//                     [--positions N] [--first F]`
 // reads two float32 little-endian files of [positions][V] logits (the
 // format of `mgc run --dump-logits` and llama2.c's dumps) and checks, at
 // every position and token, |actual - expected| <= T * max(1, |expected|)
 // (default T = 1e-4: relative for logits of magnitude above 1, absolute
-// below). It prints the position count, the largest absolute error and the
-// largest error relative to its row's largest |expected|, and exits 1 when
-// the files differ in length (or hold fewer than N positions) or any value
-// is out of tolerance, naming the first such position and token.
+// below), or with --row-tol |actual - expected| <= R * the row's largest
+// |expected| (for reduced-precision weights, whose rounding errors scale
+// with the logits around them, not with each one). --first F compares
+// only the first F positions of each file. It prints the position count,
+// the largest absolute error and the largest error relative to its row's
+// largest |expected|, and exits 1 when the files differ in length (or
+// hold fewer than N or F positions) or any value is out of tolerance,
+// naming the first such position and token.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +41,8 @@ bool load(const char *path, std::vector<float> &out) {
 
 int usage() {
   std::fprintf(stderr, "usage: mgc-compare-logits ACTUAL EXPECTED --vocab V "
-                       "[--tol T] [--positions N]\n");
+                       "[--tol T | --row-tol R] [--positions N] "
+                       "[--first F]\n");
   return 2;
 }
 
@@ -44,18 +50,23 @@ int usage() {
 
 int main(int argc, char **argv) {
   const char *files[2] = {nullptr, nullptr};
-  long vocab = 0, positions = -1;
-  double tol = 1e-4;
+  long vocab = 0, positions = -1, first = -1;
+  double tol = 1e-4, rowTol = 0;
   int nfiles = 0;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if ((arg == "--vocab" || arg == "--tol" || arg == "--positions") &&
+    if ((arg == "--vocab" || arg == "--tol" || arg == "--row-tol" ||
+         arg == "--positions" || arg == "--first") &&
         i + 1 < argc) {
       const char *value = argv[++i];
       if (arg == "--vocab")
         vocab = std::strtol(value, nullptr, 10);
       else if (arg == "--tol")
         tol = std::strtod(value, nullptr);
+      else if (arg == "--row-tol")
+        rowTol = std::strtod(value, nullptr);
+      else if (arg == "--first")
+        first = std::strtol(value, nullptr, 10);
       else
         positions = std::strtol(value, nullptr, 10);
     } else if (nfiles < 2 && arg[0] != '-') {
@@ -64,7 +75,7 @@ int main(int argc, char **argv) {
       return usage();
     }
   }
-  if (nfiles != 2 || vocab < 1 || !(tol > 0))
+  if (nfiles != 2 || vocab < 1 || !(tol > 0) || rowTol < 0 || first == 0)
     return usage();
   std::vector<float> actual, expected;
   for (int f = 0; f < 2; ++f)
@@ -73,6 +84,16 @@ int main(int argc, char **argv) {
                    files[f]);
       return 1;
     }
+  if (first > 0) {
+    const size_t keep = size_t(first) * size_t(vocab);
+    if (actual.size() < keep || expected.size() < keep) {
+      std::fprintf(stderr, "error: fewer than %ld positions to compare\n",
+                   first);
+      return 1;
+    }
+    actual.resize(keep);
+    expected.resize(keep);
+  }
   if (actual.size() != expected.size() || actual.size() % size_t(vocab)) {
     std::fprintf(stderr,
                  "error: %s holds %zu values, %s %zu; expected equal "
@@ -92,14 +113,16 @@ int main(int argc, char **argv) {
     const float *a = &actual[size_t(r * vocab)],
                 *e = &expected[size_t(r * vocab)];
     double scale = 0, rowAbs = 0;
+    for (long v = 0; v < vocab; ++v)
+      scale = std::fmax(scale, std::fabs(double(e[v])));
     for (long v = 0; v < vocab; ++v) {
       double err = std::fabs(double(a[v]) - double(e[v]));
-      if (!(err <= tol * std::fmax(1.0, std::fabs(double(e[v])))) &&
-          badRow < 0) {
+      double limit = rowTol > 0 ? rowTol * scale
+                                : tol * std::fmax(1.0, std::fabs(double(e[v])));
+      if (!(err <= limit) && badRow < 0) {
         badRow = r;
         badToken = v;
       }
-      scale = std::fmax(scale, std::fabs(double(e[v])));
       rowAbs = std::fmax(rowAbs, std::isnan(err) ? INFINITY : err);
     }
     maxAbs = std::fmax(maxAbs, rowAbs);
@@ -110,12 +133,18 @@ int main(int argc, char **argv) {
               "row's largest logit %.3g\n",
               rows, maxAbs, maxRowRel);
   if (badRow >= 0) {
-    std::fprintf(stderr,
-                 "error: position %ld token %ld: %.9g, expected %.9g "
-                 "(tolerance %g relative, at least %g absolute)\n",
-                 badRow, badToken,
-                 double(actual[size_t(badRow * vocab + badToken)]),
-                 double(expected[size_t(badRow * vocab + badToken)]), tol, tol);
+    const double a = actual[size_t(badRow * vocab + badToken)],
+                 e = expected[size_t(badRow * vocab + badToken)];
+    if (rowTol > 0)
+      std::fprintf(stderr,
+                   "error: position %ld token %ld: %.9g, expected %.9g "
+                   "(tolerance %g of the row's largest logit)\n",
+                   badRow, badToken, a, e, rowTol);
+    else
+      std::fprintf(stderr,
+                   "error: position %ld token %ld: %.9g, expected %.9g "
+                   "(tolerance %g relative, at least %g absolute)\n",
+                   badRow, badToken, a, e, tol, tol);
     return 1;
   }
   return 0;

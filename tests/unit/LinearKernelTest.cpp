@@ -69,13 +69,35 @@ mgc::KernelSchedule scheduleFor(const LinearCase &c) {
   return schedule;
 }
 
-class LinearKernelMatches : public testing::TestWithParam<LinearCase> {};
+/// `w` rounded to `type` (f32, f16 or bf16) by Halide's own conversions,
+/// as a buffer of that type and of (Halide) `shape`.
+template <typename T>
+Halide::Buffer<> storeAs(std::vector<float> &w, const std::vector<int> &shape) {
+  Halide::Buffer<T> buffer(shape);
+  T *data = buffer.data();
+  for (size_t i = 0; i < w.size(); ++i) {
+    data[i] = T(w[i]);
+    w[i] = float(data[i]); // the reference multiplies the stored values
+  }
+  return buffer;
+}
 
-TEST_P(LinearKernelMatches, Reference) {
-  const LinearCase &c = GetParam();
+Halide::Buffer<> weightsAs(Halide::Type type, std::vector<float> &w,
+                           const std::vector<int> &shape) {
+  if (type == Halide::BFloat(16))
+    return storeAs<Halide::bfloat16_t>(w, shape);
+  if (type == Halide::Float(16))
+    return storeAs<Halide::float16_t>(w, shape);
+  return storeAs<float>(w, shape);
+}
+
+/// Runs case `c` with weights stored as `weightType` and compares it with
+/// a double-precision product of the stored weight values.
+void checkAgainstReference(const LinearCase &c, Halide::Type weightType) {
   const int K = static_cast<int>(c.K), N = static_cast<int>(c.N);
-  mgc::LinearKernelResult built =
-      mgc::buildLinearKernel({c.K, c.N, c.bias}, scheduleFor(c));
+  mgc::LinearKernelSpec spec{c.K, c.N, c.bias};
+  spec.weightType = weightType;
+  mgc::LinearKernelResult built = mgc::buildLinearKernel(spec, scheduleFor(c));
   ASSERT_TRUE(built.kernel) << built.error;
   mgc::LinearKernel &kernel = *built.kernel;
   kernel.pipeline.compile_jit(kernel.target);
@@ -83,18 +105,18 @@ TEST_P(LinearKernelMatches, Reference) {
   std::mt19937 rng(1234 + K * 7 + N);
   std::vector<float> w = randomValues(size_t(N) * K, rng); // [N][K]
   std::vector<float> bias = randomValues(N, rng);
-  std::vector<float> packed;
-  Halide::Buffer<float> wBuffer;
+  Halide::Buffer<> wBuffer;
   if (c.decode) {
     ASSERT_EQ(kernel.weightLayout, mgc::LinearWeightLayout::rowMajor);
-    wBuffer = Halide::Buffer<float>(w.data(), K, N);
+    wBuffer = weightsAs(weightType, w, {K, N});
   } else {
     ASSERT_EQ(kernel.weightLayout, mgc::LinearWeightLayout::panels);
     const int P = static_cast<int>(kernel.panel);
-    packed.resize(mgc::packedPanelElements(N, K, P));
+    std::vector<float> packed(mgc::packedPanelElements(N, K, P));
+    weightsAs(weightType, w, {K, N}); // rounds w
     mgc::packForPanels(w.data(), N, K, P, packed.data());
-    wBuffer =
-        Halide::Buffer<float>(packed.data(), P, K, int(mgc::panelCount(N, P)));
+    wBuffer = weightsAs(weightType, packed,
+                        {P, K, int(mgc::panelCount(N, P))});
   }
   kernel.w.set(wBuffer);
   Halide::Buffer<float> biasBuffer(bias.data(), N);
@@ -126,6 +148,22 @@ TEST_P(LinearKernelMatches, Reference) {
             << "y[" << t << "][" << n << "]";
       }
   }
+}
+
+class LinearKernelMatches : public testing::TestWithParam<LinearCase> {};
+
+TEST_P(LinearKernelMatches, Reference) {
+  checkAgainstReference(GetParam(), Halide::Float(32));
+}
+
+// 16-bit weights, widened to f32 as they are loaded: the product of the
+// stored values, to f32 accuracy.
+TEST_P(LinearKernelMatches, ReferenceWithBf16Weights) {
+  checkAgainstReference(GetParam(), Halide::BFloat(16));
+}
+
+TEST_P(LinearKernelMatches, ReferenceWithF16Weights) {
+  checkAgainstReference(GetParam(), Halide::Float(16));
 }
 
 // Prefill: N not a multiple of the panel (72 = 64 + 8, or N < P), K not a
@@ -221,9 +259,10 @@ TEST(LinearKernel, RefusesSchedulesItCannotHonour) {
     EXPECT_FALSE(errorOf(spec, s).empty()) << target;
   }
 
-  mgc::LinearKernelSpec bf16 = spec;
-  bf16.weightType = Halide::BFloat(16);
-  EXPECT_NE(errorOf(bf16, scheduleFor(good)).find("f32"), std::string::npos);
+  mgc::LinearKernelSpec f64 = spec;
+  f64.weightType = Halide::Float(64);
+  EXPECT_NE(errorOf(f64, scheduleFor(good)).find("f32, f16 or bf16"),
+            std::string::npos);
 
   EXPECT_NE(errorOf({0, 72, false}, scheduleFor(good)).find("K >= 1"),
             std::string::npos);

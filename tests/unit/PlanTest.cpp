@@ -32,8 +32,10 @@ Plan samplePlan() {
   plan.context = 16;
   plan.kernels = {{"mgc_embed", "prefill.embed"},
                   {"mgc_linear", "prefill.out"}};
-  PlanWeight table{"embed.weight", WeightLayout::plain, 0, {8, 4}, 0, 128};
-  PlanWeight out{"out.weight", WeightLayout::panels, 16, {1, 4, 16}, 4096, 256};
+  PlanWeight table{"embed.weight", WeightLayout::plain, 0, {8, 4},
+                   PlanType::f32, 0, 128};
+  PlanWeight out{"out.weight",  WeightLayout::panels, 16, {1, 4, 16},
+                 PlanType::f32, 4096, 256};
   plan.weights = {table, out};
   plan.states = {{"kv", {2, 16, 2}}};
   PlanEntry e;

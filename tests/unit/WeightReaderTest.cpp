@@ -14,6 +14,7 @@
 #include "weights/WeightFile.h"
 
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -1032,6 +1033,44 @@ TEST(WeightConversions, HalfAndBfloat16) {
   EXPECT_TRUE(std::isnan(halfToFloat(0x7e00)));
   EXPECT_EQ(bf16ToFloat(0x3f80), 1.0f);
   EXPECT_EQ(bf16ToFloat(0xc020), -2.5f);
+}
+
+TEST(WeightConversions, FloatToHalfAndBfloat16RoundToNearestEven) {
+  // Every value either format holds comes back as itself.
+  for (uint32_t bits = 0; bits <= 0xffff; ++bits) {
+    uint16_t h = uint16_t(bits);
+    if (!std::isnan(halfToFloat(h)))
+      ASSERT_EQ(floatToHalf(halfToFloat(h)), h) << std::hex << bits;
+    if (!std::isnan(bf16ToFloat(h)))
+      ASSERT_EQ(floatToBf16(bf16ToFloat(h)), h) << std::hex << bits;
+  }
+  const float one = 1.0f;
+  // Halfway between two neighbours: to the even one; beyond it: up.
+  EXPECT_EQ(floatToHalf(one + std::ldexp(1.0f, -11)), 0x3c00);
+  EXPECT_EQ(floatToHalf(one + 3 * std::ldexp(1.0f, -11)), 0x3c02);
+  EXPECT_EQ(floatToHalf(std::nextafter(one + std::ldexp(1.0f, -11), 2.0f)),
+            0x3c01);
+  EXPECT_EQ(floatToBf16(one + std::ldexp(1.0f, -8)), 0x3f80);
+  EXPECT_EQ(floatToBf16(one + 3 * std::ldexp(1.0f, -8)), 0x3f82);
+  EXPECT_EQ(floatToBf16(std::nextafter(one + std::ldexp(1.0f, -8), 2.0f)),
+            0x3f81);
+  EXPECT_EQ(floatToBf16(-2.5f), 0xc020);
+  // Half's range: the largest finite value, and infinity from 65520 on.
+  EXPECT_EQ(floatToHalf(65519.0f), 0x7bff);
+  EXPECT_EQ(floatToHalf(65520.0f), 0x7c00);
+  EXPECT_EQ(floatToHalf(-1e30f), 0xfc00);
+  EXPECT_EQ(floatToBf16(std::numeric_limits<float>::max()), 0x7f80);
+  // Half subnormals (multiples of 2^-24): ties to even, and up into the
+  // smallest normal.
+  EXPECT_EQ(floatToHalf(std::ldexp(1.0f, -25)), 0x0000);
+  EXPECT_EQ(floatToHalf(std::ldexp(3.0f, -25)), 0x0002);
+  EXPECT_EQ(floatToHalf(std::ldexp(1023.5f, -24)), 0x0400);
+  EXPECT_EQ(floatToHalf(-std::ldexp(5.0f, -24)), 0x8005);
+  // NaN stays NaN, infinity infinity.
+  EXPECT_TRUE(std::isnan(halfToFloat(floatToHalf(std::nanf("")))));
+  EXPECT_TRUE(std::isnan(bf16ToFloat(floatToBf16(std::nanf("")))));
+  EXPECT_EQ(floatToHalf(std::numeric_limits<float>::infinity()), 0x7c00);
+  EXPECT_EQ(floatToBf16(-std::numeric_limits<float>::infinity()), 0xff80);
 }
 
 } // namespace

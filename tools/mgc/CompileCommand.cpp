@@ -30,7 +30,7 @@ const char *mgc::compileUsage() {
          "                   [--emit=mlir|scheduled-mlir|artifact|exe]\n"
          "                   [--mlir-print-ir-after-all] [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR] [--tokenizer FILE]\n"
-         "                   [--random-weights[=SEED]]\n"
+         "                   [--random-weights[=SEED]] [--weight-type TYPE]\n"
          "\n"
          "  INPUT                      a model description (TOML), a Hugging "
          "Face\n"
@@ -54,6 +54,10 @@ const char *mgc::compileUsage() {
          "  --tokenizer FILE           embed a tokenizer in the model: a llama2.c\n"
          "                             tokenizer.bin or a GGUF file's (a GGUF\n"
          "                             input's own is embedded by default)\n"
+         "  --weight-type TYPE         f32 (default), f16 or bf16: the type the\n"
+         "                             matrix weights are stored in (rounded\n"
+         "                             to nearest even; products accumulate\n"
+         "                             in f32)\n"
          "  --random-weights[=SEED]    synthesize deterministic weights instead of\n"
          "                             reading a weight file\n"
          "  --mlir-print-ir-after-all  print the IR after every pass to "
@@ -120,6 +124,13 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
                     "--emit=mlir, --emit=scheduled-mlir, --emit=artifact and "
                     "--emit=exe");
       emitGiven = true;
+    } else if (isOption(arg, "--weight-type")) {
+      if (!takeValue(args, i, "--weight-type", options.weightType))
+        return false;
+      if (options.weightType != "f32" && options.weightType != "f16" &&
+          options.weightType != "bf16")
+        return fail("unknown weight type '" + options.weightType +
+                    "'; expected f32, f16 or bf16");
     } else if (isOption(arg, "--tokenizer")) {
       if (!takeValue(args, i, "--tokenizer", options.tokenizer))
         return false;
@@ -177,6 +188,11 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
   mgc::SetTargetPassOptions target;
   target.targetName = options.target;
   pm.addPass(mgc::createSetTargetPass(target));
+  if (options.weightType != "f32") {
+    mgc::WeightPrecisionPassOptions precision;
+    precision.type = options.weightType;
+    pm.addPass(mgc::createWeightPrecisionPass(precision));
+  }
   if (options.optimize) {
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());

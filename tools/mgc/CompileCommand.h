@@ -27,6 +27,7 @@ struct CompileOptions {
   std::string tokenizer;     // tokenizer to embed (artifact): tokenizer.bin or GGUF
   bool randomWeights = false; // synthesize weights instead of reading them
   uint64_t seed = 0;          // --random-weights=SEED
+  std::string weightType = "f32"; // matrix weights: f32, f16 or bf16
 };
 
 /// Parses the arguments after `compile`. Returns false after printing a

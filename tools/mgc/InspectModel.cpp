@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
 
 using namespace mgc;
 
@@ -32,11 +34,18 @@ std::string argText(const Plan &plan, const PlanEntry &entry,
   switch (t.kind) {
   case TensorKind::tokens:
     return "tokens";
-  case TensorKind::weight:
-    return "@" + plan.weights[t.ref].name +
-           (plan.weights[t.ref].layout == WeightLayout::panels
-                ? "(panels " + std::to_string(plan.weights[t.ref].panel) + ")"
-                : "");
+  case TensorKind::weight: {
+    const PlanWeight &w = plan.weights[t.ref];
+    std::vector<std::string> notes;
+    if (w.layout == WeightLayout::panels)
+      notes.push_back("panels " + std::to_string(w.panel));
+    if (w.type == PlanType::f16 || w.type == PlanType::bf16)
+      notes.push_back(w.type == PlanType::f16 ? "f16" : "bf16");
+    std::string text = "@" + w.name;
+    for (size_t i = 0; i < notes.size(); ++i)
+      text += (i ? ", " : "(") + notes[i];
+    return notes.empty() ? text : text + ")";
+  }
   case TensorKind::state:
     return "@" + plan.states[t.ref].name +
            (arg.kind == ArgKind::stateRows ? "[position:+T]" : "");
