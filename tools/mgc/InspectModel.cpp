@@ -104,12 +104,17 @@ int mgc::inspectCompiledModel(const std::string &path) {
   for (const PlanEntry &entry : plan.entries) {
     std::vector<int64_t> slotElements(entry.slots, 0);
     size_t activations = 0;
+    int64_t unshared = 0; // every activation in a buffer of its own
     for (const PlanTensor &t : entry.tensors)
       if (t.kind == TensorKind::activation) {
         ++activations;
+        unshared += planElements(t.shape, 1);
         slotElements[t.ref] =
             std::max(slotElements[t.ref], planElements(t.shape, 1));
       }
+    int64_t arena = 0;
+    for (int64_t elements : slotElements)
+      arena += elements;
     std::printf("entry %s (%s tokens): %zu calls, %zu activations in %u "
                 "arena slots\n",
                 entry.name.c_str(),
@@ -117,6 +122,11 @@ int mgc::inspectCompiledModel(const std::string &path) {
                     ? "T"
                     : std::to_string(entry.tokens).c_str(),
                 entry.calls.size(), activations, entry.slots);
+    std::printf("  arena: %lld floats (%lld bytes) per token; %lld floats "
+                "without reusing slots\n",
+                static_cast<long long>(arena),
+                static_cast<long long>(4 * arena),
+                static_cast<long long>(unshared));
     for (uint32_t s = 0; s < entry.slots; ++s)
       std::printf("  slot %%s%u: %lld floats per token\n", s,
                   static_cast<long long>(slotElements[s]));
