@@ -111,14 +111,23 @@ std::string sourceValues(const std::string &name,
   return {};
 }
 
-/// Rounds every value to `precision` (a no-op for f32).
-void roundTo(PlanType precision, std::vector<float> &values) {
-  if (precision == PlanType::f16)
-    for (float &v : values)
-      v = halfToFloat(floatToHalf(v));
-  else if (precision == PlanType::bf16)
-    for (float &v : values)
-      v = bf16ToFloat(floatToBf16(v));
+/// Rounds every value of weight `name` to `precision` (a no-op for f32).
+/// Returns "" or why the weight does not fit the type.
+std::string roundTo(PlanType precision, const std::string &name,
+                    std::vector<float> &values) {
+  for (float &v : values) {
+    if (precision == PlanType::f32)
+      break;
+    float rounded = precision == PlanType::f16 ? halfToFloat(floatToHalf(v))
+                                               : bf16ToFloat(floatToBf16(v));
+    if (std::isinf(rounded) && !std::isinf(v))
+      return "weight '" + name + "' holds " + std::to_string(v) +
+             ", beyond the range of " +
+             (precision == PlanType::f16 ? "f16 (65504)" : "bf16") +
+             "; compile it with a wider --weight-type";
+    v = rounded;
+  }
+  return {};
 }
 
 /// Stores `count` values at `out` as `type`.
@@ -201,7 +210,9 @@ mgc::buildWeightsSection(Plan &plan,
       if (std::string error = sourceValues(w.name, shape, source, values);
           !error.empty())
         return error;
-      roundTo(precisions[i], values);
+      if (std::string error = roundTo(precisions[i], w.name, values);
+          !error.empty())
+        return error;
       loaded = &w.name;
     }
     const float *data = values.data();

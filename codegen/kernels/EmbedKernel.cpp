@@ -37,7 +37,7 @@ KernelPipeline build(const EmbedKernelSpec &spec,
   Var x("x"), t("t");
   Expr id = clamp(tokens(t), 0, int(spec.vocab) - 1);
   Func result("result");
-  result(x, t) = cast<float>(table(x, id));
+  result(x, t) = widenToF32(table(x, id));
   constrainTensor(result.output_buffer(), {spec.tokens, spec.hidden});
 
   // The schedule: tokens in tiles, each row in vectorized feature tiles.

@@ -7,6 +7,7 @@
 
 #include "codegen/kernels/HalideHelpers.h"
 
+#include <cmath>
 #include <cassert>
 #include <sstream>
 
@@ -59,6 +60,17 @@ Halide::ImageParam tensorInput(Halide::Type type, const std::string &name,
   Halide::ImageParam param(type, static_cast<int>(shape.size()), name);
   constrainTensor(param, shape);
   return param;
+}
+
+Halide::Expr widenToF32(const Halide::Expr &value) {
+  using namespace Halide;
+  if (value.type() != Float(16))
+    return cast<float>(value);
+  Expr bits = cast<uint32_t>(reinterpret<uint16_t>(value));
+  Expr magnitude = reinterpret<float>((bits & 0x7fffu) << 13) *
+                   Expr(std::ldexp(1.0f, 112));
+  return reinterpret<float>(reinterpret<uint32_t>(magnitude) |
+                            ((bits & 0x8000u) << 16));
 }
 
 } // namespace mgc

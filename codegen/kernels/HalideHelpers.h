@@ -40,6 +40,15 @@ std::optional<Halide::Target> parseHalideTarget(const std::string &text,
 void constrainTensor(Halide::OutputImageParam param,
                      const std::vector<int64_t> &shape);
 
+/// `value` (f32, f16 or bf16) as f32, exactly. Halide 14 widens f16 with a
+/// long integer sequence on x86 (it does not use F16C's vcvtph2ps); this
+/// does it in five vector operations: the half's magnitude bits moved into
+/// an f32's place and scaled by 2^112, which also turns half subnormals into
+/// the right f32 values, then its sign. Infinities and NaNs come out as
+/// large finite values, so it serves finite data only (mgc's weights writer
+/// refuses weights that overflow f16).
+Halide::Expr widenToF32(const Halide::Expr &value);
+
 /// Declares an input tensor of `type` and mgc `shape`, constrained as by
 /// constrainTensor.
 Halide::ImageParam tensorInput(Halide::Type type, const std::string &name,

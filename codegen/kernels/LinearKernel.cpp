@@ -108,7 +108,7 @@ Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
   RDom k(0, K, "k");
   Func acc("acc"), y("y");
   acc(j, t, p) = 0.0f;
-  acc(j, t, p) += kernel.x(k, t) * Halide::cast<float>(kernel.w(j, k, p));
+  acc(j, t, p) += kernel.x(k, t) * widenToF32(kernel.w(j, k, p));
   Expr value = acc(n % P, t, n / P);
   if (spec.hasBias)
     value += kernel.bias(n);
@@ -189,13 +189,13 @@ Func buildDecode(const LinearKernelSpec &spec, const KernelSchedule &schedule,
   if (vectorK > 0) {
     kv = RDom(0, vectorK, "kv");
     dot(n, t) = 0.0f;
-    dot(n, t) += kernel.x(kv, t) * Halide::cast<float>(kernel.w(kv, n));
+    dot(n, t) += kernel.x(kv, t) * widenToF32(kernel.w(kv, n));
     value += dot(n, t);
   }
   if (vectorK < K) {
     kt = RDom(vectorK, K - vectorK, "kt");
     tail(n, t) = 0.0f;
-    tail(n, t) += kernel.x(kt, t) * Halide::cast<float>(kernel.w(kt, n));
+    tail(n, t) += kernel.x(kt, t) * widenToF32(kernel.w(kt, n));
     value += tail(n, t);
   }
   y(n, t) = value;

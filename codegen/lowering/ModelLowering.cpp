@@ -124,9 +124,14 @@ std::optional<PlanType> weightTypeOf(Type element) {
 /// and widening 16-bit panel values in its micro-kernel takes issue slots
 /// from them (the 125M Llama with bf16 panels prefills 9-12 % slower on 1
 /// thread, 4-9 % on 2), so its panels hold the same values widened to f32
-/// at compile time.
+/// at compile time. f16 rows are stored widened too: widening f16 takes
+/// five vector operations per vector without F16C in Halide 14's x86 code,
+/// and the 125M Llama decodes slower from f16 rows than from f32 ones (59
+/// against 72 tokens/s on 2 threads).
 PlanType storedType(PlanType precision, WeightLayout layout) {
-  return layout == WeightLayout::panels ? PlanType::f32 : precision;
+  if (layout == WeightLayout::panels || precision == PlanType::f16)
+    return PlanType::f32;
+  return precision;
 }
 
 } // namespace

@@ -34,6 +34,14 @@
 // RUN: mgc run %t.mixtral.mgc --tokens $(cat %mgc_src_root/tests/goldens/mixtral/prompt.txt),$(cut -d, -f1-15 %t.mixtral.ids) -n 28 --dump-logits %t.mixtral.prefill.f32 > /dev/null
 // RUN: mgc-compare-logits %t.mixtral.f32 %t.mixtral.prefill.f32 --vocab 256 --positions 28 | FileCheck %s --check-prefix=CLOSE
 
+// A weight beyond f16's range is refused (bf16 has f32's range), and no
+// model file is left behind.
+// RUN: rm -rf %t.big %t.big.mgc && python3 %mgc_src_root/tests/helpers/set_safetensors_value.py %mgc_src_root/tests/goldens/mixtral %t.big model.layers.0.self_attn.q_proj.weight 5 100000
+// RUN: not mgc compile %t.big --weight-type f16 -o %t.big.mgc 2>&1 | FileCheck %s --check-prefix=RANGE
+// RUN: not test -e %t.big.mgc
+// RUN: mgc compile %t.big --weight-type bf16 -o %t.big.mgc 2>/dev/null
+// RANGE: error: weight 'layers.0.attn.q.weight' holds 100000.000000, beyond the range of f16 (65504); compile it with a wider --weight-type
+
 // INSPECT: sections: plan {{[0-9]+}} bytes, code {{[0-9]+}} bytes ({{[0-9]+}} kernels), weights {{[0-9]+}} bytes
 // INSPECT: prefill.embed.tokens(tokens, @embed.tokens.weight(bf16), %s{{[0-9]+}}[T, 64])
 // INSPECT: prefill.layers.0.attn.q(%s{{[0-9]+}}[T, 64], @layers.0.attn.q.weight(panels {{[0-9]+}}), %s{{[0-9]+}}[T, 64])

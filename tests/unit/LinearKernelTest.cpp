@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/kernels/LinearKernel.h"
+#include "codegen/kernels/HalideHelpers.h"
 #include "codegen/TargetDescription.h"
 #include "codegen/kernels/WeightPacking.h"
 
@@ -147,6 +148,28 @@ void checkAgainstReference(const LinearCase &c, Halide::Type weightType) {
         ASSERT_NEAR(y(n, t), sum, 1e-5 * magnitude + 1e-30)
             << "y[" << t << "][" << n << "]";
       }
+  }
+}
+
+// The kernels' own f16 widening (HalideHelpers.h) is exact for every
+// finite half, subnormals and signed zeros included.
+TEST(WidenToF32, EveryFiniteHalf) {
+  Halide::Buffer<Halide::float16_t> halves(1 << 16);
+  for (int bits = 0; bits < (1 << 16); ++bits)
+    halves(bits) = Halide::float16_t::make_from_bits(uint16_t(bits));
+  Halide::Var i("i");
+  Halide::Func widened("widened");
+  widened(i) = mgc::widenToF32(halves(i));
+  widened.vectorize(i, 16);
+  Halide::Buffer<float> out =
+      widened.realize({1 << 16}, Halide::Target(testTarget()));
+  for (int bits = 0; bits < (1 << 16); ++bits) {
+    const double want = double(halves(bits));
+    if (std::isfinite(want))
+      ASSERT_TRUE(out(bits) == want && std::signbit(out(bits)) ==
+                                           std::signbit(want))
+          << "half 0x" << std::hex << bits << ": " << out(bits) << ", "
+          << want;
   }
 }
 
