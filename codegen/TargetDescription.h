@@ -92,8 +92,10 @@ std::optional<TargetDescription> resolveTarget(std::string_view name,
 std::optional<TargetDescription> detectHostTarget(std::string *error = nullptr);
 
 /// Measures sustained DRAM read bandwidth in GB/s (1e9 bytes/s) with
-/// `threads` threads streaming through a 64 MiB buffer; the best of 9 timed
-/// passes, 30-60 ms in all. Returns 0 if the buffer cannot be allocated.
+/// `threads` threads streaming through a buffer of twice the last-level
+/// cache (64 MiB to 1 GiB); the best of the timed passes, from 30-60 ms for
+/// small caches to about a second for large ones. Returns 0 if the buffer
+/// cannot be allocated.
 double measureReadBandwidthGbps(int threads);
 
 /// Measures the FP32 FMA throughput in GFLOP/s of `threads` threads issuing
