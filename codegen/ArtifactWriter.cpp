@@ -151,7 +151,7 @@ std::string mgc::writeArtifact(LoweredModel &model,
   std::string weights;
   if (std::string error = buildWeightsSection(
           model.plan, model.weightSourceShapes, model.weightSplats,
-          model.weightPrecisions, options.weights, weights);
+          model.weightPrecisions, model.weightParts, options.weights, weights);
       !error.empty())
     return error;
   s.weightSeconds = secondsSince(start);

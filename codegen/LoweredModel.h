@@ -11,6 +11,7 @@
 #define MGC_CODEGEN_LOWEREDMODEL_H
 
 #include "codegen/KernelRequest.h"
+#include "codegen/WeightsSection.h"
 #include "runtime/model/Plan.h"
 
 #include <optional>
@@ -37,6 +38,8 @@ struct LoweredModel {
   // model's element type); the weights writer rounds them to it before
   // storing them as the weight's type (which may be wider).
   std::vector<PlanType> weightPrecisions;
+  // Weights that concatenate model weights (mgc.param `parts`), by name.
+  WeightParts weightParts;
 };
 
 } // namespace mgc

@@ -143,6 +143,31 @@ void store(PlanType type, const float *values, uint64_t count, char *out) {
   std::memcpy(out, encoded.data(), size_t(count) * 2);
 }
 
+/// The values of weight `name` of `shape`, assembled from its parts when
+/// it has some.
+std::string modelValues(const std::string &name,
+                        const std::vector<int64_t> &shape,
+                        const WeightParts &parts, const WeightSource &source,
+                        std::vector<float> &out) {
+  auto it = parts.find(name);
+  if (it == parts.end())
+    return sourceValues(name, shape, source, out);
+  out.clear();
+  std::vector<float> piece;
+  for (const auto &[part, rows] : it->second) {
+    std::vector<int64_t> partShape = shape;
+    partShape[0] = rows;
+    if (std::string error = sourceValues(part, partShape, source, piece);
+        !error.empty())
+      return error;
+    out.insert(out.end(), piece.begin(), piece.end());
+  }
+  if (int64_t(out.size()) != planElements(shape, 1))
+    return "internal error: the parts of weight '" + name +
+           "' do not add up to its shape";
+  return {};
+}
+
 } // namespace
 
 float mgc::randomWeight(const std::string &name,
@@ -165,7 +190,8 @@ mgc::buildWeightsSection(Plan &plan,
                          const std::vector<std::vector<int64_t>> &sourceShapes,
                          const std::vector<std::optional<double>> &splats,
                          const std::vector<PlanType> &precisions,
-                         const WeightSource &source, std::string &section) {
+                         const WeightParts &parts, const WeightSource &source,
+                         std::string &section) {
   section.clear();
   if (sourceShapes.size() != plan.weights.size() ||
       splats.size() != plan.weights.size() ||
@@ -207,7 +233,7 @@ mgc::buildWeightsSection(Plan &plan,
       values.assign(size_t(planElements(shape, 1)), float(*splats[i]));
       loaded = nullptr;
     } else if (!loaded || *loaded != w.name) {
-      if (std::string error = sourceValues(w.name, shape, source, values);
+      if (std::string error = modelValues(w.name, shape, parts, source, values);
           !error.empty())
         return error;
       if (std::string error = roundTo(precisions[i], w.name, values);

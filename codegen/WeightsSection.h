@@ -16,6 +16,7 @@
 #include "runtime/model/Plan.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,11 @@ struct WeightSource {
   uint64_t seed = 0; // random: the same seed gives the same weights
 };
 
+/// Weights the model defines as a concatenation along dimension 0 of its
+/// weights (mgc.param `parts`): name -> (part, rows) in order.
+using WeightParts =
+    std::map<std::string, std::vector<std::pair<std::string, int64_t>>>;
+
 /// Synthesized value `index` of the weight called `name` with `shape`:
 /// uniform in (-s, s) with s = 1 / sqrt(last dimension) for matrices, 1 for
 /// norm weights (names containing "norm"), and 0.02 * uniform otherwise.
@@ -42,14 +48,16 @@ float randomWeight(const std::string &name, const std::vector<int64_t> &shape,
 /// packing); `splats[i]`, when set, is the value of every element of a
 /// weight that holds a compile-time constant rather than a model tensor;
 /// `precisions[i]` the type its values are rounded to (to nearest even)
-/// before they are stored as plan.weights[i].type.
+/// before they are stored as plan.weights[i].type; a weight named in
+/// `parts` is assembled from its parts (each read or synthesized as itself).
 /// Returns "" on success, else one message naming the weight.
 std::string
 buildWeightsSection(Plan &plan,
                     const std::vector<std::vector<int64_t>> &sourceShapes,
                     const std::vector<std::optional<double>> &splats,
                     const std::vector<PlanType> &precisions,
-                    const WeightSource &source, std::string &section);
+                    const WeightParts &parts, const WeightSource &source,
+                    std::string &section);
 
 } // namespace mgc
 

@@ -130,6 +130,24 @@ LogicalResult ParamOp::verify() {
     return emitOpError() << "weight '" << getName()
                          << "' must not have a zero-sized dimension, got "
                          << getType();
+  if (!getParts() && !getPartRows())
+    return success();
+  if (!getParts() || !getPartRows() ||
+      getParts()->size() != getPartRows()->size() || getParts()->size() < 2)
+    return emitOpError() << "weight '" << getName()
+                         << "' needs 'parts' and 'part_rows' of one equal "
+                            "length, at least 2";
+  int64_t rows = 0;
+  for (auto [part, count] : llvm::zip(*getParts(), *getPartRows())) {
+    if (cast<StringAttr>(part).getValue().empty() || count <= 0)
+      return emitOpError() << "weight '" << getName()
+                           << "' has an empty part name or a part of no rows";
+    rows += count;
+  }
+  if (getType().getRank() < 1 || rows != getType().getDimSize(0))
+    return emitOpError() << "weight '" << getName() << "' has "
+                         << (getType().getRank() ? getType().getDimSize(0) : 0)
+                         << " rows, its parts " << rows;
   return success();
 }
 

@@ -33,12 +33,25 @@ def Mgc_ParamOp : Mgc_Op<"param", [Pure]> {
     synthesized weights). Weights are never inlined, so IR stays readable. The
     element type is the storage type; the shape must be static.
 
+    With `parts`, the weight is the concatenation along dimension 0 of the
+    model's weights `parts`, of `part_rows` rows each (fused projections,
+    mgc-fuse-projections); `name` then only names the result.
+
     ```mlir
     %wq = mgc.param "layers.0.attn.wq" : tensor<768x768xf32>
+    %wkv = mgc.param "layers.0.attn.k+v.weight" {
+        parts = ["layers.0.attn.k.weight", "layers.0.attn.v.weight"],
+        part_rows = array<i64: 256, 256>} : tensor<512x768xf32>
     ```
   }];
-  let arguments = (ins StrAttr:$name);
+  let arguments = (ins StrAttr:$name, OptionalAttr<StrArrayAttr>:$parts,
+                       OptionalAttr<DenseI64ArrayAttr>:$part_rows);
   let results = (outs Mgc_FloatTensor:$result);
+  let builders = [
+    OpBuilder<(ins "::mlir::Type":$type, "::llvm::StringRef":$name), [{
+      build($_builder, $_state, type, name, nullptr, nullptr);
+    }]>
+  ];
   let assemblyFormat = "$name attr-dict `:` type($result)";
   let hasVerifier = 1;
 }

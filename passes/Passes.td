@@ -58,6 +58,25 @@ def WeightPrecisionPass : Pass<"mgc-weight-precision", "::mlir::ModuleOp"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Fusion
+//===----------------------------------------------------------------------===//
+
+def FuseProjectionsPass : Pass<"mgc-fuse-projections", "::mlir::ModuleOp"> {
+  let summary = "Merges linear ops that read the same input into one";
+  let description = [{
+    Replaces the `mgc.linear` ops of a block that multiply the same input by
+    weights of the same width and type (attention's q, k and v; an MLP's gate
+    and up) with one `mgc.linear` by their weights concatenated along the
+    output dimension (an `mgc.param` with `parts`), followed by an
+    `mgc.slice` per original result. Biases are merged the same way when
+    every op has one; ops with and without a bias are not merged. One matrix
+    product instead of several: the input is read once, and one kernel call
+    streams all the weights.
+  }];
+  let dependentDialects = ["::mgc::MgcDialect"];
+}
+
+//===----------------------------------------------------------------------===//
 // Kernel formation
 //===----------------------------------------------------------------------===//
 

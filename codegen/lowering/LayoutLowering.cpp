@@ -3,21 +3,27 @@
 // mgc.reshape moves no data: its result is bound to its input's memory with
 // the new shape (the arena slot stays live while either is); a reshaped
 // weight is a plain weight of the new shape read from the same source (the
-// weights section holds it in each shape a kernel reads it in). mgc.slice,
-// mgc.concat and mgc.broadcast become layout kernels (LayoutKernel.h).
+// weights section holds it in each shape a kernel reads it in). A slice
+// that is one contiguous range of a statically shaped activation (every
+// dimension before the sliced one is 1: decode's [1, N]) is bound the same
+// way, at an offset into the slot. Other slices, mgc.concat and
+// mgc.broadcast become layout kernels (LayoutKernel.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/lowering/Lowering.h"
+
+#include <algorithm>
 
 using namespace mlir;
 
 namespace mgc {
 namespace lowering {
 
-void Lowering::alias(Value result, uint32_t tensor) {
+void Lowering::alias(Value result, uint32_t tensor, uint64_t offset) {
   PlanTensor t = entry->tensors[tensor];
   t.shape = planShape(cast<RankedTensorType>(result.getType()));
+  t.offset += offset;
   ++slotUsers[t.ref];
   values[result] = Binding{Binding::tensor, addTensor(std::move(t)), {}};
 }
@@ -79,6 +85,28 @@ LogicalResult Lowering::lowerLayout(KernelOp kernel, Operation *root,
              << "codegen reshapes activations and weights, not states";
     alias(kernel.getResult(0), *x);
     return success();
+  }
+  if (auto slice = dyn_cast<SliceOp>(root)) {
+    auto x = input(slice.getInput(), root);
+    if (!x)
+      return failure();
+    const PlanTensor &t = entry->tensors[*x];
+    const int64_t dim = slice.getDim() ? int64_t(*slice.getDim())
+                                       : int64_t(t.shape.size()) - 1;
+    bool contiguous = t.kind == TensorKind::activation &&
+                      std::all_of(t.shape.begin(), t.shape.end(),
+                                  [](int64_t d) { return d >= 0; });
+    uint64_t inner = 1;
+    for (int64_t d = 0; d < int64_t(t.shape.size()); ++d) {
+      if (d < dim)
+        contiguous = contiguous && t.shape[d] == 1;
+      else if (d > dim)
+        inner *= uint64_t(t.shape[d]);
+    }
+    if (contiguous) {
+      alias(kernel.getResult(0), *x, uint64_t(slice.getOffset()) * inner);
+      return success();
+    }
   }
   LayoutRequest r;
   r.resultShape =

@@ -185,8 +185,9 @@ private:
     if (--slotUsers[slot] == 0)
       slots.release(slot);
   }
-  /// Binds `result` to the memory of tensor `tensor` with its own shape.
-  void alias(Value result, uint32_t tensor);
+  /// Binds `result` to the memory of tensor `tensor` with its own shape,
+  /// `offset` elements further into the slot.
+  void alias(Value result, uint32_t tensor, uint64_t offset = 0);
   uint32_t addTensor(PlanTensor tensor);
   /// The entry's tensor of state `name` (a per-sequence plan state).
   std::optional<uint32_t> stateTensor(StringRef name, Operation *at);

@@ -216,6 +216,12 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
                     << type.getElementType();
     return std::nullopt;
   }
+  if (auto parts = b->paramOp.getParts()) {
+    auto &list = out.weightParts[name];
+    list.clear();
+    for (auto [part, rows] : llvm::zip(*parts, *b->paramOp.getPartRows()))
+      list.emplace_back(cast<StringAttr>(part).getValue().str(), rows);
+  }
   PlanWeight w;
   w.type = storedType(*precision, layout);
   std::string key =

@@ -220,8 +220,9 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
   std::vector<uint64_t> slotBytes(entry.slots, 0);
   for (const PlanTensor &t : entry.tensors)
     if (t.kind == TensorKind::activation)
-      slotBytes[t.ref] = std::max(slotBytes[t.ref],
-                                  4 * uint64_t(planElements(t.shape, count)));
+      slotBytes[t.ref] =
+          std::max(slotBytes[t.ref],
+                   4 * (t.offset + uint64_t(planElements(t.shape, count))));
   state.slots.resize(entry.slots);
   for (uint32_t s = 0; s < entry.slots; ++s)
     if (!state.slots[s].reserve(slotBytes[s]))
@@ -233,7 +234,7 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
   auto hostOf = [&](const PlanTensor &t) -> void * {
     switch (t.kind) {
     case TensorKind::activation:
-      return state.slots[t.ref].data();
+      return state.slots[t.ref].data() + 4 * t.offset;
     case TensorKind::weight:
       return const_cast<uint8_t *>(model_->weight(t.ref));
     case TensorKind::state:

@@ -361,6 +361,7 @@ std::string mgc::serializePlan(const Plan &plan) {
       w.u8(uint8_t(t.type));
       w.shape(t.shape);
       w.u32(t.ref);
+      w.u64(t.offset);
     }
     w.u32(e.slots);
     w.u32(e.input);
@@ -436,12 +437,13 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
   for (PlanEntry &e : plan.entries) {
     e.name = r.str();
     e.tokens = r.i64();
-    e.tensors.resize(r.count(10));
+    e.tensors.resize(r.count(18));
     for (PlanTensor &t : e.tensors) {
       t.kind = TensorKind(r.u8());
       t.type = PlanType(r.u8());
       t.shape = r.shape();
       t.ref = r.u32();
+      t.offset = r.u64();
     }
     e.slots = r.u32();
     e.input = r.u32();
@@ -546,11 +548,17 @@ std::string mgc::validatePlan(const Plan &plan, uint64_t weightsSize) {
           (t.kind != TensorKind::weight ||
            (t.type != PlanType::f16 && t.type != PlanType::bf16)))
         return at + "unknown element type";
+      if (t.offset != 0 && t.kind != TensorKind::activation)
+        return at + "only activations start at an offset";
       switch (t.kind) {
       case TensorKind::activation:
         if (t.ref >= e.slots)
           return at + "arena slot " + std::to_string(t.ref) + " of " +
                  std::to_string(e.slots);
+        if (t.offset != 0 && (t.offset >= uint64_t(kMaxExtent) ||
+                              (!t.shape.empty() && t.shape[0] < 0)))
+          return at + "an offset into a slot needs a static shape and an "
+                      "offset below " + std::to_string(kMaxExtent);
         break;
       case TensorKind::weight:
         if (t.ref >= plan.weights.size() ||

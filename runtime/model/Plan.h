@@ -64,6 +64,9 @@ struct PlanTensor {
   std::vector<int64_t>
       shape; // mgc order; activations: dim 0 may be kTokensExtent
   uint32_t ref = 0;
+  // Activations with a static shape only: where the tensor starts in its
+  // slot, in elements (a contiguous slice viewing another activation).
+  uint64_t offset = 0;
 };
 
 /// How one argument of a kernel call is bound.

@@ -26,6 +26,24 @@ func.func @param_dynamic_shape() {
 
 // -----
 
+// A concatenated weight names its parts and their rows alike.
+func.func @param_parts_without_rows() {
+  // expected-error @+1 {{'mgc.param' op weight 'a+b' needs 'parts' and 'part_rows' of one equal length, at least 2}}
+  %w = mgc.param "a+b" {parts = ["a", "b"]} : tensor<4x4xf32>
+  return
+}
+
+// -----
+
+// Its parts' rows add up to its own.
+func.func @param_parts_rows() {
+  // expected-error @+1 {{'mgc.param' op weight 'a+b' has 4 rows, its parts 5}}
+  %w = mgc.param "a+b" {parts = ["a", "b"], part_rows = array<i64: 2, 3>} : tensor<4x4xf32>
+  return
+}
+
+// -----
+
 // Weights are float tensors (ODS type constraint).
 func.func @param_integer_type() {
   // expected-error @+1 {{'mgc.param' op result #0 must be ranked tensor of 32-bit float or 16-bit float or bfloat16 type values, but got 'tensor<4xi32>'}}

@@ -2,8 +2,8 @@
 // RUN: mgc-opt %s --mgc-weight-precision=type=f16 | FileCheck %s --check-prefix=F16
 // RUN: mgc-opt %s --mgc-weight-precision=type=f32 | FileCheck %s --check-prefix=F32
 // RUN: not mgc-opt %s --mgc-weight-precision=type=f8 2>&1 | FileCheck %s --check-prefix=BAD
-// RUN: mgc compile %mgc_src_root/examples/mixtral.toml --weight-type bf16 --emit=mlir | FileCheck %s --check-prefix=MIXTRAL
-// RUN: mgc compile %mgc_src_root/examples/mamba2.toml --weight-type f16 --emit=mlir | FileCheck %s --check-prefix=MAMBA2
+// RUN: mgc compile %mgc_src_root/examples/mixtral.toml -O0 --weight-type bf16 --emit=mlir | FileCheck %s --check-prefix=MIXTRAL
+// RUN: mgc compile %mgc_src_root/examples/mamba2.toml -O0 --weight-type f16 --emit=mlir | FileCheck %s --check-prefix=MAMBA2
 // RUN: not mgc compile %mgc_src_root/examples/llama.toml --weight-type int4 2>&1 | FileCheck %s --check-prefix=FLAG
 
 // Matrix operands of products and lookups take the weight type; vectors,

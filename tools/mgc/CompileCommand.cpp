@@ -196,6 +196,7 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
   if (options.optimize) {
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(mgc::createFuseProjectionsPass());
   }
   if (options.emit == "scheduled-mlir" || options.emit == "artifact" ||
       options.emit == "exe") {

@@ -50,7 +50,9 @@ std::string argText(const Plan &plan, const PlanEntry &entry,
     return "@" + plan.states[t.ref].name +
            (arg.kind == ArgKind::stateRows ? "[position:+T]" : "");
   case TensorKind::activation:
-    return "%s" + std::to_string(t.ref) + shapeText(t.shape);
+    return "%s" + std::to_string(t.ref) +
+           (t.offset ? "+" + std::to_string(t.offset) : "") +
+           shapeText(t.shape);
   }
   return "?";
 }
@@ -109,8 +111,8 @@ int mgc::inspectCompiledModel(const std::string &path) {
       if (t.kind == TensorKind::activation) {
         ++activations;
         unshared += planElements(t.shape, 1);
-        slotElements[t.ref] =
-            std::max(slotElements[t.ref], planElements(t.shape, 1));
+        slotElements[t.ref] = std::max(
+            slotElements[t.ref], int64_t(t.offset) + planElements(t.shape, 1));
       }
     int64_t arena = 0;
     for (int64_t elements : slotElements)
