@@ -91,12 +91,14 @@ std::optional<TargetDescription> resolveTarget(std::string_view name,
 /// is neither x86-64 with AVX2+FMA nor AArch64.
 std::optional<TargetDescription> detectHostTarget(std::string *error = nullptr);
 
-/// Measures sustained DRAM read bandwidth in GB/s (1e9 bytes/s) with
-/// `threads` threads streaming through a buffer of twice the last-level
-/// cache (64 MiB to 1 GiB); the best of the timed passes, from 30-60 ms for
-/// small caches to about a second for large ones. Returns 0 if the buffer
-/// cannot be allocated.
-double measureReadBandwidthGbps(int threads);
+/// Measures sustained read bandwidth in GB/s (1e9 bytes/s) with `threads`
+/// threads streaming through a buffer of `workingSet` bytes (0: 64 MiB;
+/// clamped to 64 MiB - 2 GiB): the best of the timed passes, 30-60 ms for
+/// 64 MiB, about a second for 1 GiB. What a working set reads at depends on
+/// how much of it the last-level cache holds, so a roofline for a model
+/// measures at the size of the weights it reads per token. Returns 0 if the
+/// buffer cannot be allocated.
+double measureReadBandwidthGbps(int threads, uint64_t workingSet = 0);
 
 /// Measures the FP32 FMA throughput in GFLOP/s of `threads` threads issuing
 /// independent `vectorBits`-wide FMAs (512: AVX-512, 256: AVX2), the best of

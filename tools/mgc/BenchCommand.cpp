@@ -9,7 +9,8 @@
 // PlanCost) and the fraction of the roofline: achieved FLOP/s over
 // min(peak, intensity x bandwidth), where peak is the target's FP32 peak
 // scaled to the threads used and bandwidth is read bandwidth measured when
-// the bench starts with that many threads.
+// the bench starts with that many threads, over as many bytes as a decode
+// step reads weights (64 MiB to 2 GiB).
 //
 //===----------------------------------------------------------------------===//
 
@@ -151,6 +152,11 @@ int mgc::runBench(const BenchOptions &options) {
     return std::chrono::duration<double>(b - a).count();
   };
 
+  // The bandwidth's working set (measureReadBandwidthGbps clamps it).
+  const uint64_t workingSet =
+      std::clamp<uint64_t>(uint64_t(std::max<int64_t>(
+                               0, plan.figures.weightBytesPerToken)),
+                           uint64_t(64) << 20, uint64_t(2048) << 20);
   if (!options.json)
     std::printf("%-12s %7s %12s %9s %9s %8s %6s\n", "test", "threads",
                 "tokens/s", "stddev", "GFLOP/s", "GB/s", "roof");
@@ -158,8 +164,10 @@ int mgc::runBench(const BenchOptions &options) {
     int threads = requested > 0 ? requested : cores;
     model->setThreads(threads);
     // The roofline for this many threads: the target's peak scaled to the
-    // threads, the read bandwidth they reach on this machine now.
-    const double bandwidth = measureReadBandwidthGbps(threads);
+    // threads, the read bandwidth they reach on this machine now over a
+    // working set of the weights a decode step reads (how much of it the
+    // last-level cache holds changes the rate).
+    const double bandwidth = measureReadBandwidthGbps(threads, workingSet);
     const double peak =
         plan.peakGflops * double(std::min(threads, cores)) / double(cores);
     // (name, tokens, prefill?, depth) for every test.
@@ -259,8 +267,9 @@ int mgc::runBench(const BenchOptions &options) {
     }
     if (!options.json)
       std::printf("  (%d threads: roofline of %.1f GFLOP/s and %.1f GB/s "
-                  "read bandwidth measured now)\n",
-                  threads, peak, bandwidth);
+                  "read bandwidth measured now over %.0f MB, the weights a "
+                  "decode step reads)\n",
+                  threads, peak, bandwidth, double(workingSet) / 1e6);
   }
   return 0;
 }
