@@ -111,6 +111,19 @@ std::string sourceValues(const std::string &name,
   return {};
 }
 
+/// Stores `count` values at `out` as `type`.
+void store(PlanType type, const float *values, uint64_t count, char *out) {
+  if (type == PlanType::f32) {
+    std::memcpy(out, values, size_t(count) * 4);
+    return;
+  }
+  std::vector<uint16_t> encoded(static_cast<size_t>(count));
+  for (uint64_t i = 0; i < count; ++i)
+    encoded[i] = type == PlanType::f16 ? floatToHalf(values[i])
+                                       : floatToBf16(values[i]);
+  std::memcpy(out, encoded.data(), size_t(count) * 2);
+}
+
 /// Rounds every value of weight `name` to `precision` (a no-op for f32).
 /// Returns "" or why the weight does not fit the type.
 std::string roundTo(PlanType precision, const std::string &name,
@@ -130,28 +143,19 @@ std::string roundTo(PlanType precision, const std::string &name,
   return {};
 }
 
-/// Stores `count` values at `out` as `type`.
-void store(PlanType type, const float *values, uint64_t count, char *out) {
-  if (type == PlanType::f32) {
-    std::memcpy(out, values, size_t(count) * 4);
-    return;
-  }
-  std::vector<uint16_t> encoded(static_cast<size_t>(count));
-  for (uint64_t i = 0; i < count; ++i)
-    encoded[i] = type == PlanType::f16 ? floatToHalf(values[i])
-                                       : floatToBf16(values[i]);
-  std::memcpy(out, encoded.data(), size_t(count) * 2);
-}
-
 /// The values of weight `name` of `shape`, assembled from its parts when
-/// it has some.
+/// it has some, rounded to `precision`.
 std::string modelValues(const std::string &name,
                         const std::vector<int64_t> &shape,
-                        const WeightParts &parts, const WeightSource &source,
-                        std::vector<float> &out) {
+                        const WeightParts &parts, PlanType precision,
+                        const WeightSource &source, std::vector<float> &out) {
   auto it = parts.find(name);
-  if (it == parts.end())
-    return sourceValues(name, shape, source, out);
+  if (it == parts.end()) {
+    if (std::string error = sourceValues(name, shape, source, out);
+        !error.empty())
+      return error;
+    return roundTo(precision, name, out);
+  }
   out.clear();
   std::vector<float> piece;
   for (const auto &[part, rows] : it->second) {
@@ -159,6 +163,8 @@ std::string modelValues(const std::string &name,
     partShape[0] = rows;
     if (std::string error = sourceValues(part, partShape, source, piece);
         !error.empty())
+      return error;
+    if (std::string error = roundTo(precision, part, piece); !error.empty())
       return error;
     out.insert(out.end(), piece.begin(), piece.end());
   }
@@ -233,10 +239,8 @@ mgc::buildWeightsSection(Plan &plan,
       values.assign(size_t(planElements(shape, 1)), float(*splats[i]));
       loaded = nullptr;
     } else if (!loaded || *loaded != w.name) {
-      if (std::string error = modelValues(w.name, shape, parts, source, values);
-          !error.empty())
-        return error;
-      if (std::string error = roundTo(precisions[i], w.name, values);
+      if (std::string error = modelValues(w.name, shape, parts, precisions[i],
+                                          source, values);
           !error.empty())
         return error;
       loaded = &w.name;

@@ -12,6 +12,8 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 
 namespace mgc {
 #define GEN_PASS_DEF_FUSEPROJECTIONSPASS
@@ -61,9 +63,13 @@ std::string fusedName(ArrayRef<std::string> names) {
   return fused + suffix;
 }
 
+/// The parts of each fused name given so far: a name is one concatenation
+/// in every entry point, never two.
+using FusedNames = llvm::StringMap<ArrayAttr>;
+
 /// One param holding `params` concatenated along dimension 0.
 Value concatenatedParam(OpBuilder &b, Location loc,
-                        MutableArrayRef<ParamOp> params) {
+                        MutableArrayRef<ParamOp> params, FusedNames &given) {
   std::vector<std::string> names;
   SmallVector<Attribute> parts;
   SmallVector<int64_t> rows;
@@ -77,13 +83,22 @@ Value concatenatedParam(OpBuilder &b, Location loc,
   SmallVector<int64_t> shape(params[0].getType().getShape());
   shape[0] = total;
   auto type = RankedTensorType::get(shape, params[0].getType().getElementType());
-  return b.create<ParamOp>(loc, type, b.getStringAttr(fusedName(names)),
-                           b.getArrayAttr(parts),
+  ArrayAttr partsAttr = b.getArrayAttr(parts);
+  // The short name, unless it already names other parts (it drops the
+  // parts' shared prefix and suffix, so two groups may share it); then the
+  // parts' whole names joined, which cannot collide.
+  std::string name = fusedName(names);
+  auto [it, inserted] = given.try_emplace(name, partsAttr);
+  if (!inserted && it->second != partsAttr) {
+    name = llvm::join(names, "+");
+    given.try_emplace(name, partsAttr);
+  }
+  return b.create<ParamOp>(loc, type, b.getStringAttr(name), partsAttr,
                            b.getDenseI64ArrayAttr(rows));
 }
 
 /// Replaces `group` (two or more linear ops, in block order) by one.
-void fuse(ArrayRef<LinearOp> group) {
+void fuse(ArrayRef<LinearOp> group, FusedNames &given) {
   LinearOp first = group.front();
   OpBuilder b(first);
   Location loc = first.getLoc();
@@ -93,8 +108,9 @@ void fuse(ArrayRef<LinearOp> group) {
     if (op.getBias())
       biases.push_back(plainParam(op.getBias()));
   }
-  Value weight = concatenatedParam(b, loc, weights);
-  Value bias = biases.empty() ? Value() : concatenatedParam(b, loc, biases);
+  Value weight = concatenatedParam(b, loc, weights, given);
+  Value bias =
+      biases.empty() ? Value() : concatenatedParam(b, loc, biases, given);
   auto resultType = cast<RankedTensorType>(first.getType());
   SmallVector<int64_t> shape(resultType.getShape());
   shape.back() = cast<RankedTensorType>(weight.getType()).getDimSize(0);
@@ -130,6 +146,9 @@ struct FuseProjectionsPass
     using Key = std::tuple<void *, int64_t, Type, int>;
     SmallVector<SmallVector<LinearOp>> groups;
     getOperation().walk([&](Block *block) {
+      // Kernel bodies are outlined already: fusion runs before outlining.
+      if (isa_and_nonnull<KernelOp>(block->getParentOp()))
+        return;
       llvm::MapVector<Key, SmallVector<LinearOp>> byKey;
       for (Operation &op : *block) {
         auto linear = dyn_cast<LinearOp>(op);
@@ -148,8 +167,9 @@ struct FuseProjectionsPass
         if (entry.second.size() > 1)
           groups.push_back(entry.second);
     });
+    FusedNames given;
     for (ArrayRef<LinearOp> group : groups)
-      fuse(group);
+      fuse(group, given);
   }
 };
 

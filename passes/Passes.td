@@ -45,10 +45,12 @@ def WeightPrecisionPass : Pass<"mgc-weight-precision", "::mlir::ModuleOp"> {
     products or lookups (the weight of `mgc.linear` and `mgc.logits`, the
     gate, up and down weights of `mgc.expert`, the table of `mgc.embed`) to
     `type`. The weights section then holds the values rounded to nearest
-    even in that type; kernels widen them to f32 and accumulate in f32.
-    Everything else stays f32: norm scales, biases, routers, convolution
-    and scan parameters, and weights that any other op also reads. With
-    `type=f32` the module is left as it is.
+    even in that type (matrix products for decode read them as such;
+    prefill's packed panels hold them widened to f32), and every product
+    accumulates in f32. Everything else stays f32: norm scales, biases, the
+    router weights of `mgc.route`, convolution and scan parameters, and
+    weights that any other op also reads. With `type=f32` the module is left
+    as it is.
   }];
   let options = [
     Option<"type", "type", "std::string", /*default=*/"\"f32\"",
@@ -71,7 +73,9 @@ def FuseProjectionsPass : Pass<"mgc-fuse-projections", "::mlir::ModuleOp"> {
     `mgc.slice` per original result. Biases are merged the same way when
     every op has one; ops with and without a bias are not merged. One matrix
     product instead of several: the input is read once, and one kernel call
-    streams all the weights.
+    streams all the weights. Runs before `mgc-outline-kernels` (kernel
+    bodies are left alone). A weight that other ops read too is kept and
+    also stored inside the concatenation.
   }];
   let dependentDialects = ["::mgc::MgcDialect"];
 }

@@ -7,8 +7,8 @@
 //   scores      c_i . b_j per group and chunk (shared by the group's heads,
 //               computed once for all heads before them)
 //   in_chunk    the masked, decayed scores times the chunk's x
-//   carried     S_k for every chunk: a serial update per chunk from the
-//               chunk's contribution, computed just before it is needed
+//   carried     S_k for every chunk of the head, before its outputs: a
+//               serial update per chunk from that chunk's contribution
 //   y           in_chunk + exp(A_i) S_k c_i + d x, then the final state
 //
 // Halide dimensions, innermost first: p a channel of the head, n a state

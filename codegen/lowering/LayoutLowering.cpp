@@ -58,6 +58,10 @@ LogicalResult Lowering::lowerLayout(KernelOp kernel, Operation *root,
     if (Binding *b = outer ? binding(outer) : nullptr;
         b && b->kind == Binding::param) {
       ParamOp param = b->paramOp;
+      if (param.getParts())
+        return root->emitError() << "codegen reads concatenated weights ('"
+                                 << param.getName()
+                                 << "') only as matrix-product weights";
       uint32_t t = reshapedWeight(
           param.getName().str(),
           planShape(cast<RankedTensorType>(param.getType())), std::nullopt,

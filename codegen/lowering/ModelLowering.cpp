@@ -124,14 +124,11 @@ std::optional<PlanType> weightTypeOf(Type element) {
 /// and widening 16-bit panel values in its micro-kernel takes issue slots
 /// from them (the 125M Llama with bf16 panels prefills 9-12 % slower on 1
 /// thread, 4-9 % on 2), so its panels hold the same values widened to f32
-/// at compile time. f16 rows are stored widened too: widening f16 takes
-/// five vector operations per vector without F16C in Halide 14's x86 code,
-/// and the 125M Llama decodes slower from f16 rows than from f32 ones (59
-/// against 72 tokens/s on 2 threads).
+/// at compile time. (f16 rows halve the bytes too, but their widening,
+/// without F16C in Halide 14's x86 code, makes the 125M Llama decode at 59
+/// tokens/s on 2 threads against 72 from f32 rows and 87 from bf16 ones.)
 PlanType storedType(PlanType precision, WeightLayout layout) {
-  if (layout == WeightLayout::panels || precision == PlanType::f16)
-    return PlanType::f32;
-  return precision;
+  return layout == WeightLayout::panels ? PlanType::f32 : precision;
 }
 
 } // namespace
@@ -217,10 +214,15 @@ std::optional<uint32_t> Lowering::weight(Value inner, WeightLayout layout,
     return std::nullopt;
   }
   if (auto parts = b->paramOp.getParts()) {
-    auto &list = out.weightParts[name];
-    list.clear();
+    std::vector<std::pair<std::string, int64_t>> list;
     for (auto [part, rows] : llvm::zip(*parts, *b->paramOp.getPartRows()))
       list.emplace_back(cast<StringAttr>(part).getValue().str(), rows);
+    auto [it, inserted] = out.weightParts.try_emplace(name, list);
+    if (!inserted && it->second != list) {
+      at->emitError() << "weight '" << name
+                      << "' names two different concatenations of weights";
+      return std::nullopt;
+    }
   }
   PlanWeight w;
   w.type = storedType(*precision, layout);

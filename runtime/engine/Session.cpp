@@ -439,7 +439,7 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
       account(c, count, secondsSince(start));
   }
   if (logits)
-    std::memcpy(logits, state.slots[entry.tensors[entry.logits].ref].data(),
+    std::memcpy(logits, hostOf(entry.tensors[entry.logits]),
                 4 * uint64_t(count) * uint64_t(plan.vocab));
   return Status::success();
 }

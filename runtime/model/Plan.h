@@ -32,7 +32,7 @@
 
 namespace mgc {
 
-inline constexpr uint32_t kPlanVersion = 3;
+inline constexpr uint32_t kPlanVersion = 4;
 /// An activation extent equal to the call's token count. More generally a
 /// negative extent -m of dimension 0 is m times the token count (the routed
 /// rows of an MoE layer: top_k per token).

@@ -16,7 +16,7 @@
 // CHECK: entry prefill (T tokens): 37 calls, 35 activations in 7 arena slots
 // Each slot is as large as the largest activation it holds (172, 512, 172,
 // 32, 32, 32 and 172 floats per token), against 3360 for 35 buffers.
-// CHECK-NEXT: arena: 1124 floats (4496 bytes) per token; 3360 floats without reusing slots
+// CHECK-NEXT: arena: 1124 floats (4496 bytes) per token; 3360 floats if every activation tensor (views too) had its own
 // CHECK: prefill.embed.tokens(tokens, @embed.tokens.weight, %s[[X:[0-9]+]][T, 64])
 // CHECK-NEXT: prefill.layers.0.mixer_norm(%s[[X]][T, 64], @layers.0.mixer_norm.weight, %s[[N:[0-9]+]][T, 64])
 // CHECK-NEXT: prefill.layers.0.attn.q(%s[[N]][T, 64], @layers.0.attn.q.weight(panels 64), %s[[Q:[0-9]+]][T, 64])  [[[QFN:mgc_[0-9a-f]+]]]

@@ -40,7 +40,7 @@
 // RUN: not mgc compile %t.big --weight-type f16 -o %t.big.mgc 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not test -e %t.big.mgc
 // RUN: mgc compile %t.big --weight-type bf16 -o %t.big.mgc 2>/dev/null
-// RANGE: error: weight 'layers.0.attn.q+k+v.weight' holds 100000.000000, beyond the range of f16 (65504); compile it with a wider --weight-type
+// RANGE: error: weight 'layers.0.attn.q.weight' holds 100000.000000, beyond the range of f16 (65504); compile it with a wider --weight-type
 
 // INSPECT: sections: plan {{[0-9]+}} bytes, code {{[0-9]+}} bytes ({{[0-9]+}} kernels), weights {{[0-9]+}} bytes
 // INSPECT: prefill.embed.tokens(tokens, @embed.tokens.weight(bf16), %s{{[0-9]+}}[T, 64])

@@ -47,3 +47,19 @@ func.func @groups(%x: tensor<?x8xf32>, %z: tensor<?x8xf32>) -> (tensor<?x4xf32>,
   %d = mgc.linear %z, %wd : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
   func.return %n, %a, %b, %c, %d : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
 }
+
+// Two groups whose short names would be the same: the second is named by
+// its parts' whole names.
+// CHECK-LABEL: func.func @names
+// CHECK: mgc.param "x.a+b.c" {part_rows = array<i64: 4, 4>, parts = ["x.a", "x.b.c"]}
+// CHECK: mgc.param "x.a.c+x.b.c" {part_rows = array<i64: 4, 4>, parts = ["x.a.c", "x.b.c"]}
+func.func @names(%x: tensor<?x8xf32>, %z: tensor<?x8xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>) {
+  %w1 = mgc.param "x.a" : tensor<4x8xf32>
+  %a = mgc.linear %x, %w1 : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
+  %w2 = mgc.param "x.b.c" : tensor<4x8xf32>
+  %b = mgc.linear %x, %w2 : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
+  %w3 = mgc.param "x.a.c" : tensor<4x8xf32>
+  %c = mgc.linear %z, %w3 : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
+  %d = mgc.linear %z, %w2 : (tensor<?x8xf32>, tensor<4x8xf32>) -> tensor<?x4xf32>
+  func.return %a, %b, %c, %d : tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>, tensor<?x4xf32>
+}

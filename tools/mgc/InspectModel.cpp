@@ -125,7 +125,7 @@ int mgc::inspectCompiledModel(const std::string &path) {
                     : std::to_string(entry.tokens).c_str(),
                 entry.calls.size(), activations, entry.slots);
     std::printf("  arena: %lld floats (%lld bytes) per token; %lld floats "
-                "without reusing slots\n",
+                "if every activation tensor (views too) had its own\n",
                 static_cast<long long>(arena),
                 static_cast<long long>(4 * arena),
                 static_cast<long long>(unshared));
