@@ -222,11 +222,8 @@ KernelPipeline build(const ScanKernelSpec &spec,
     alpha = signature.tensor(Float(32), "alpha", {T, H, N});
     beta = signature.tensor(Float(32), "beta", {T, H, N});
   }
-  const std::vector<int64_t> stateShape =
-      spec.entryMajorState ? std::vector<int64_t>{N, H, P}
-                           : std::vector<int64_t>{H, P, N};
   if (spec.hasState)
-    state = signature.tensor(Float(32), "state", stateShape);
+    state = signature.tensor(Float(32), "state", scanStateShape(spec));
 
   // The algorithm. Halide dimensions: n (state entry), p (channel of a
   // head), h (head), t (token); e indexes the slots of a token's scan
@@ -414,14 +411,10 @@ KernelPipeline build(const ScanKernelSpec &spec,
   y(p, h, t) = out;
   constrainTensor(y.output_buffer(), {T, H, P});
   std::vector<Func> outputs{y};
-  Func stateOut("state_out");
+  Func stateOut;
   if (spec.hasState) {
-    Expr last = recordOf(forward, D + n, tokens - 1);
-    if (spec.entryMajorState)
-      stateOut(p, h, n) = last;
-    else
-      stateOut(n, p, h) = last;
-    constrainTensor(stateOut.output_buffer(), stateShape);
+    stateOut =
+        scanStateOutput(spec, recordOf(forward, D + n, tokens - 1), p, h, n);
     outputs.push_back(stateOut);
   }
 
@@ -538,6 +531,23 @@ KernelPipeline build(const ScanKernelSpec &spec,
 }
 
 } // namespace
+
+std::vector<int64_t> scanStateShape(const ScanKernelSpec &spec) {
+  const int64_t H = spec.heads, P = spec.headDim, N = spec.stateSize;
+  return spec.entryMajorState ? std::vector<int64_t>{N, H, P}
+                              : std::vector<int64_t>{H, P, N};
+}
+
+Func scanStateOutput(const ScanKernelSpec &spec, const Expr &last,
+                     const Var &p, const Var &h, const Var &n) {
+  Func stateOut("state_out");
+  if (spec.entryMajorState)
+    stateOut(p, h, n) = last;
+  else
+    stateOut(n, p, h) = last;
+  constrainTensor(stateOut.output_buffer(), scanStateShape(spec));
+  return stateOut;
+}
 
 KernelPipelineResult buildScanKernel(const ScanKernelSpec &spec,
                                      const KernelSchedule &schedule) {

@@ -130,6 +130,18 @@ struct ScanKernelSpec {
 KernelPipelineResult buildScanKernel(const ScanKernelSpec &spec,
                                      const KernelSchedule &schedule);
 
+// Shared by the scan generators (ScanKernel.cpp, SsdChunkScan.cpp).
+
+/// The mgc shape of state and state_out: [H, P, N], or [N, H, P] with
+/// entryMajorState.
+std::vector<int64_t> scanStateShape(const ScanKernelSpec &spec);
+
+/// The state_out output: `last`, an expression of the channel p, head h and
+/// state entry n, stored in the spec's state layout.
+Halide::Func scanStateOutput(const ScanKernelSpec &spec,
+                             const Halide::Expr &last, const Halide::Var &p,
+                             const Halide::Var &h, const Halide::Var &n);
+
 } // namespace mgc
 
 #endif // MGC_CODEGEN_KERNELS_SCANKERNEL_H

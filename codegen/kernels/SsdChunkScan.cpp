@@ -45,11 +45,8 @@ KernelPipeline buildSsdChunkScan(const ScanKernelSpec &spec,
                          spec.skip == Skip::perHead
                              ? std::vector<int64_t>{H}
                              : std::vector<int64_t>{H, P});
-  const std::vector<int64_t> stateShape =
-      spec.entryMajorState ? std::vector<int64_t>{N, H, P}
-                           : std::vector<int64_t>{H, P, N};
   if (spec.hasState)
-    state = signature.tensor(Float(32), "state", stateShape);
+    state = signature.tensor(Float(32), "state", scanStateShape(spec));
 
   Var p("p"), n("n"), i("i"), j("j"), h("h"), g("g"), k("k"), t("t");
   Expr tokens = x.dim(2).extent();
@@ -129,14 +126,9 @@ KernelPipeline buildSsdChunkScan(const ScanKernelSpec &spec,
   y(p, h, t) = out;
   constrainTensor(y.output_buffer(), {T, H, P});
   std::vector<Func> outputs{y};
-  Func stateOut("state_out");
+  Func stateOut;
   if (spec.hasState) {
-    Expr last = carried(p, n, h, chunks);
-    if (spec.entryMajorState)
-      stateOut(p, h, n) = last;
-    else
-      stateOut(n, p, h) = last;
-    constrainTensor(stateOut.output_buffer(), stateShape);
+    stateOut = scanStateOutput(spec, carried(p, n, h, chunks), p, h, n);
     outputs.push_back(stateOut);
   }
 
