@@ -591,11 +591,37 @@ std::vector<ScanKernelSpec> statefulSpecs() {
   return specs;
 }
 
+/// Runs tokens [first, T) of `all` one at a time through the decode kernel
+/// of `s` (static T = 1, the recurrent form), updating `state` in place,
+/// and appends their outputs to `outputs`.
+void decodeSteps(const ScanKernelSpec &s, const Operands &all, int first,
+                 Buffer<float> &state, std::vector<double> &outputs) {
+  ScanKernelSpec one = s;
+  one.tokens = 1;
+  one.chunk = 0;
+  KernelPipeline decodeKernel = built(buildScanKernel(one, decode()));
+  for (int t = first; t < all.x.dim(2).extent(); ++t) {
+    Operands token = tokensOf(s, all, t, 1);
+    std::vector<double> y =
+        valuesOf(run(decodeKernel, one, token, state, state));
+    outputs.insert(outputs.end(), y.begin(), y.end());
+  }
+}
+
+/// Compares the outputs of every token, in order, and the final state with
+/// the reference.
+void expectScan(const ScanKernelSpec &s, const std::vector<double> &outputs,
+                const Buffer<float> &state, const Reference &want,
+                const Reference &scale, const std::string &what) {
+  expectNear(outputs, want.y, scale.y, what + ": y");
+  expectNear(stateValues(s, state), want.state, scale.state,
+             what + ": state");
+}
+
 TEST(ScanKernel, PrefillInTwoPartsEqualsOnePrefill) {
   std::mt19937 rng(7);
   const int T = 37;
   for (const ScanKernelSpec &s : statefulSpecs()) {
-    const int H = int(s.heads), P = int(s.headDim);
     KernelPipeline kernel = built(buildScanKernel(s, prefill()));
     Operands all = randomOperands(s, T, rng);
     Buffer<float> start = stateBuffer(s);
@@ -613,13 +639,8 @@ TEST(ScanKernel, PrefillInTwoPartsEqualsOnePrefill) {
       Buffer<float> y2 = run(kernel, s, tail, state, state);
       std::vector<double> y = valuesOf(y1), rest = valuesOf(y2);
       y.insert(y.end(), rest.begin(), rest.end());
-      Buffer<float> joined(P, H, T);
-      std::copy(y.begin(), y.end(), joined.data());
-      const std::string what =
-          describe(s, "split after " + std::to_string(first), T);
-      expectNear(joined, want.y, scale.y, what + ": y");
-      expectNear(stateValues(s, state), want.state, scale.state,
-                 what + ": state");
+      expectScan(s, y, state, want, scale,
+                 describe(s, "split after " + std::to_string(first), T));
     }
   }
 }
@@ -628,7 +649,6 @@ TEST(ScanKernel, DecodeStepsInPlaceEqualPrefill) {
   std::mt19937 rng(8);
   const int T = 9, prompt = 4;
   for (ScanKernelSpec s : statefulSpecs()) {
-    const int H = int(s.heads), P = int(s.headDim);
     Operands all = randomOperands(s, T, rng);
     Buffer<float> state = stateBuffer(s);
     fill(state, rng, -1, 1);
@@ -643,21 +663,9 @@ TEST(ScanKernel, DecodeStepsInPlaceEqualPrefill) {
     Operands head = tokensOf(s, all, 0, prompt);
     Buffer<float> y = run(prefillKernel, s, head, state, state);
     std::vector<double> outputs = valuesOf(y);
-    ScanKernelSpec one = s;
-    one.tokens = 1;
-    KernelPipeline decodeKernel = built(buildScanKernel(one, decode()));
-    for (int t = prompt; t < T; ++t) {
-      Operands token = tokensOf(s, all, t, 1);
-      std::vector<double> step =
-          valuesOf(run(decodeKernel, one, token, state, state));
-      outputs.insert(outputs.end(), step.begin(), step.end());
-    }
-    Buffer<float> joined(P, H, T);
-    std::copy(outputs.begin(), outputs.end(), joined.data());
-    const std::string what = describe(s, "decode steps", T);
-    expectNear(joined, want.y, scale.y, what + ": y");
-    expectNear(stateValues(s, state), want.state, scale.state,
-               what + ": state");
+    decodeSteps(s, all, prompt, state, outputs);
+    expectScan(s, outputs, state, want, scale,
+               describe(s, "decode steps", T));
   }
 }
 
@@ -699,7 +707,6 @@ TEST(ScanKernel, SsdChunkedPrefillThenDecodeEqualsOnePrefill) {
   for (ScanKernelSpec s : chunkedSpecs(16)) {
     if (!s.hasState)
       continue;
-    const int H = int(s.heads), P = int(s.headDim);
     Operands all = randomOperands(s, T, rng);
     Buffer<float> state = stateBuffer(s);
     fill(state, rng, -1, 1);
@@ -716,22 +723,9 @@ TEST(ScanKernel, SsdChunkedPrefillThenDecodeEqualsOnePrefill) {
       std::vector<double> y = valuesOf(run(chunked, s, part, state, state));
       outputs.insert(outputs.end(), y.begin(), y.end());
     }
-    ScanKernelSpec one = s;
-    one.tokens = 1;
-    one.chunk = 0;
-    KernelPipeline decodeKernel = built(buildScanKernel(one, decode()));
-    for (int t = prompt; t < T; ++t) {
-      Operands token = tokensOf(s, all, t, 1);
-      std::vector<double> y =
-          valuesOf(run(decodeKernel, one, token, state, state));
-      outputs.insert(outputs.end(), y.begin(), y.end());
-    }
-    Buffer<float> joined(P, H, T);
-    std::copy(outputs.begin(), outputs.end(), joined.data());
-    const std::string what = describe(s, "chunked prefill, then decode", T);
-    expectNear(joined, want.y, scale.y, what + ": y");
-    expectNear(stateValues(s, state), want.state, scale.state,
-               what + ": state");
+    decodeSteps(s, all, prompt, state, outputs);
+    expectScan(s, outputs, state, want, scale,
+               describe(s, "chunked prefill, then decode", T));
   }
 }
 
