@@ -128,9 +128,9 @@ void store(PlanType type, const float *values, uint64_t count, char *out) {
 /// Returns "" or why the weight does not fit the type.
 std::string roundTo(PlanType precision, const std::string &name,
                     std::vector<float> &values) {
+  if (precision == PlanType::f32)
+    return {};
   for (float &v : values) {
-    if (precision == PlanType::f32)
-      break;
     float rounded = precision == PlanType::f16 ? halfToFloat(floatToHalf(v))
                                                : bf16ToFloat(floatToBf16(v));
     if (std::isinf(rounded) && !std::isinf(v))
