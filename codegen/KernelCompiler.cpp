@@ -106,6 +106,7 @@ struct Generate {
     spec.N = r.N;
     spec.hasBias = r.hasBias;
     spec.weightType = halideWeightType(r.weightType);
+    spec.bf16Activations = r.bf16Activations;
     LinearKernelResult result = buildLinearKernel(spec, schedule);
     if (!result.kernel) {
       error = result.error;

@@ -68,7 +68,8 @@ struct ParamsKey {
         .add("N", r.N)
         .add("bias", int64_t(r.hasBias))
         .add("panel", r.panel)
-        .add("weight_type", int64_t(r.weightType));
+        .add("weight_type", int64_t(r.weightType))
+        .add("bf16_activations", int64_t(r.bf16Activations));
   }
   void operator()(const RopeRequest &r) {
     k.add("rope", int64_t(1))

@@ -53,6 +53,9 @@ struct LinearRequest {
   bool hasBias = false;
   PlanType weightType = PlanType::f32; // f32, f16 or bf16
   int64_t panel = 0; // prefill: the panel width the weights are packed with
+  // The products round x to bf16: bf16 weights on a target with bf16 dot
+  // products (decode runs them; prefill rounds alike so both agree).
+  bool bf16Activations = false;
 };
 
 /// mgc.rope, or the RoPE run on q and k before attention:

@@ -42,6 +42,13 @@ static TargetDescription x86Avx512Reference() {
           40.0,            230.0};
 }
 
+static TargetDescription x86Avx512Bf16Reference() {
+  TargetDescription target = x86Avx512Reference();
+  target.isa = "x86-64-avx512-bf16";
+  target.halideTarget = kHalideX86Avx512Bf16;
+  return target;
+}
+
 static TargetDescription x86Avx2Reference() {
   return {"x86-64-avx2", kHalideX86Avx2, 256, 2,
           32 * kKiB,     1 * kMiB,       32 * kMiB,
@@ -55,8 +62,8 @@ static TargetDescription arm64Reference() {
 }
 
 const std::vector<std::string> &targetNames() {
-  static const std::vector<std::string> names = {"host", "x86-64-avx2",
-                                                 "x86-64-avx512", "arm64"};
+  static const std::vector<std::string> names = {
+      "host", "x86-64-avx2", "x86-64-avx512", "x86-64-avx512-bf16", "arm64"};
   return names;
 }
 
@@ -73,6 +80,8 @@ std::optional<TargetDescription> resolveTarget(std::string_view name,
     return detectHostTarget(error);
   if (name == "x86-64-avx512")
     return x86Avx512Reference();
+  if (name == "x86-64-avx512-bf16")
+    return x86Avx512Bf16Reference();
   if (name == "x86-64-avx2")
     return x86Avx2Reference();
   if (name == "arm64")
@@ -205,16 +214,35 @@ static double detectMaxGhz() {
   return maxMhz / 1e3;
 }
 
+/// Whether the CPU has every extension LLVM's "sapphirerapids" may use in
+/// vector code (see kHalideX86Avx512Bf16).
+static bool hasSapphireRapidsVectorSet() {
+#if defined(__x86_64__)
+  return __builtin_cpu_supports("avx512bf16") &&
+         __builtin_cpu_supports("avx512fp16") &&
+         __builtin_cpu_supports("avx512vnni") &&
+         __builtin_cpu_supports("avx512ifma") &&
+         __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("avx512vbmi2") &&
+         __builtin_cpu_supports("avx512bitalg") &&
+         __builtin_cpu_supports("avx512vpopcntdq");
+#else
+  return false;
+#endif
+}
+
 /// Maps the running CPU to a named target. x86-64 needs AVX2 and FMA; the
 /// AVX-512 target also needs the Skylake-SP subset (F, BW, VL, DQ) that its
-/// Halide string enables. Newer AVX-512 extensions are deliberately ignored
-/// (see kHalideX86Avx512).
+/// Halide string enables, and the BF16 target the Sapphire Rapids vector set.
+/// A CPU with some but not all of those (Zen 4: BF16 but no FP16) gets the
+/// Skylake-SP set (see kHalideX86Avx512).
 static std::optional<TargetDescription> hostReference(std::string *error) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-    return x86Avx512Reference();
+    return hasSapphireRapidsVectorSet() ? x86Avx512Bf16Reference()
+                                        : x86Avx512Reference();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
     return x86Avx2Reference();
   if (error)

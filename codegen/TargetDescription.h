@@ -46,6 +46,24 @@ struct TargetDescription {
 // every AVX-512 CPU since Skylake-SP, Zen 4 included.
 inline constexpr const char *kHalideX86Avx512 =
     "x86-64-linux-avx-avx2-avx512-avx512_skylake-f16c-fma-sse41";
+// Sapphire Rapids set: the Skylake-SP set plus AVX512-BF16 (vdpbf16ps dot
+// products), VNNI, IFMA, VBMI and AVX512-FP16 (LLVM cpu "sapphirerapids",
+// which may emit FP16 instructions). Runs on Intel Xeon since Sapphire
+// Rapids; not on Zen 4 or Zen 5 (no AVX512-FP16).
+inline constexpr const char *kHalideX86Avx512Bf16 =
+    "x86-64-linux-avx-avx2-avx512-avx512_cannonlake-avx512_sapphirerapids-"
+    "avx512_skylake-f16c-fma-sse41";
+
+/// Whether kernels compiled for Halide target string `halideTarget` have
+/// the BF16 dot-product instructions (Halide's avx512_sapphirerapids).
+inline bool hasBf16DotProducts(std::string_view halideTarget) {
+  constexpr std::string_view feature = "-avx512_sapphirerapids";
+  size_t at = halideTarget.find(feature);
+  return at != std::string_view::npos &&
+         (at + feature.size() == halideTarget.size() ||
+          halideTarget[at + feature.size()] == '-');
+}
+
 // Haswell-level set (AVX2, FMA3, F16C; LLVM cpu "haswell").
 inline constexpr const char *kHalideX86Avx2 =
     "x86-64-linux-avx-avx2-f16c-fma-sse41";
@@ -54,7 +72,7 @@ inline constexpr const char *kHalideX86Avx2 =
 inline constexpr const char *kHalideArm64 = "arm-64-linux";
 
 /// The names resolveTarget accepts, in the order error messages list them:
-/// host, x86-64-avx2, x86-64-avx512, arm64.
+/// host, x86-64-avx2, x86-64-avx512, x86-64-avx512-bf16, arm64.
 const std::vector<std::string> &targetNames();
 
 /// The accepted names joined for a message: "host, x86-64-avx2, ...".
@@ -67,6 +85,10 @@ std::string acceptedTargetNames();
 ///   on. L1d 32 KiB and L2 1 MiB per core, L3 32 MiB; ~40 GB/s read bandwidth
 ///   on two cores; 230 GFLOP/s FP32 peak (2 cores x 16 lanes x 2 flop/FMA x
 ///   1 512-bit FMA/cycle x ~3.6 GHz).
+/// - x86-64-avx512-bf16: the same figures, for a CPU that also has BF16 dot
+///   products and AVX512-FP16 (Sapphire Rapids class, kHalideX86Avx512Bf16).
+///   Decode products of bf16 weights round activations to bf16 and use
+///   vdpbf16ps: one instruction per 32 weights.
 /// - x86-64-avx2: the same machine class restricted to 256-bit vectors. The
 ///   FP32 peak stays 230 GFLOP/s: Zen 4 splits a 512-bit FMA over its two
 ///   256-bit FMA pipes, so two 256-bit FMAs per cycle reach the same

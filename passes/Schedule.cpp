@@ -65,7 +65,7 @@ int64_t lanes(KernelOp kernel, TargetAttr target) {
 /// register-blocked matrix tile.
 int64_t vectorRegisters(TargetAttr target) {
   StringRef isa = target.getIsa();
-  if (isa == "x86-64-avx512" || isa == "arm64")
+  if (isa.starts_with("x86-64-avx512") || isa == "arm64")
     return 32;
   return 16; // AVX2 (ymm0-15)
 }

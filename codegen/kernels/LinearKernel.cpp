@@ -24,6 +24,7 @@ using Halide::RVar;
 using Halide::Stage;
 using Halide::TailStrategy;
 using Halide::Var;
+using Halide::cast;
 
 // Outputs whose dot products the decode kernel interleaves: independent FMA
 // chains hide FMA latency, and one x vector load serves all of them.
@@ -39,7 +40,8 @@ bool fitsInt32(int64_t value) {
 
 /// The reason `schedule` cannot be honoured for `spec`, or "" when it can.
 std::string scheduleError(const LinearKernelSpec &spec,
-                          const KernelSchedule &schedule) {
+                          const KernelSchedule &schedule,
+                          const Halide::Target &target) {
   if (spec.K < 1 || spec.N < 1)
     return "linear kernel needs K >= 1 and N >= 1, got K = " +
            std::to_string(spec.K) + ", N = " + std::to_string(spec.N);
@@ -47,6 +49,13 @@ std::string scheduleError(const LinearKernelSpec &spec,
       spec.weightType != Halide::Float(16) &&
       spec.weightType != Halide::BFloat(16))
     return "linear kernel weights must be f32, f16 or bf16";
+  if (spec.bf16Activations &&
+      !target.has_feature(Halide::Target::AVX512_SapphireRapids))
+    return "linear kernel rounds activations to bf16 only for a target with "
+           "bf16 dot products (x86-64-avx512-bf16)";
+  if (spec.bf16Activations && schedule.decode &&
+      spec.weightType != Halide::BFloat(16))
+    return "decode linear kernel with bf16 activations needs bf16 weights";
   if (schedule.tiles.size() != 2)
     return "linear kernel schedule needs 2 tiles [rows, output columns], got " +
            std::to_string(schedule.tiles.size());
@@ -89,6 +98,21 @@ bool runsInParallel(const KernelSchedule &schedule) {
                    1) != schedule.parallelDims.end();
 }
 
+/// x rounded to bf16 (round to nearest even), computed once per call
+/// before the products: vectorized over features, token rows in parallel.
+Func roundedToBf16(const LinearKernel &kernel, const KernelSchedule &schedule,
+                   const Halide::Type &storage) {
+  Var k("k"), t("t");
+  Func rounded("x_bf16");
+  Expr value = cast(Halide::BFloat(16), kernel.x(k, t));
+  rounded(k, t) = storage == Halide::BFloat(16) ? value : cast(storage, value);
+  rounded.compute_root().vectorize(k, int(schedule.vectorWidth),
+                                   TailStrategy::GuardWithIf);
+  if (!schedule.decode && runsInParallel(schedule))
+    rounded.parallel(t);
+  return rounded;
+}
+
 /// Prefill GEMM over panel-packed weights; fills the kernel's params.
 Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
                   LinearKernel &kernel) {
@@ -106,9 +130,13 @@ Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
   // panels of P, so no access divides at run time.
   Var n("n"), t("t"), j("j"), p("p");
   RDom k(0, K, "k");
-  Func acc("acc"), y("y");
+  Func acc("acc"), y("y"), x("x_read");
+  if (spec.bf16Activations) // f32 values, so the micro-kernel is unchanged
+    x = roundedToBf16(kernel, schedule, Halide::Float(32));
+  else
+    x(n, t) = kernel.x(n, t); // inlined
   acc(j, t, p) = 0.0f;
-  acc(j, t, p) += kernel.x(k, t) * widenToF32(kernel.w(j, k, p));
+  acc(j, t, p) += x(k, t) * widenToF32(kernel.w(j, k, p));
   Expr value = acc(n % P, t, n / P);
   if (spec.hasBias)
     value += kernel.bias(n);
@@ -168,34 +196,52 @@ Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
 }
 
 /// Decode GEMV over row-major weights; fills the kernel's params.
+///
+/// With bf16 dot products each vector step covers 2V weights of a row, and
+/// the V partial sums take adjacent pairs (Halide matches the pairwise
+/// reduction to vdpbf16ps). Bandwidth-bound kernels are limited by the loads
+/// in flight: one instruction per 64-byte line of weights keeps as many in
+/// flight as f32 weights do, where widening each half-line to f32 does not.
 Func buildDecode(const LinearKernelSpec &spec, const KernelSchedule &schedule,
                  LinearKernel &kernel) {
   const int K = static_cast<int>(spec.K), N = static_cast<int>(spec.N);
   const int V = static_cast<int>(schedule.vectorWidth);
+  const bool dot2 = spec.bf16Activations; // bf16 weights (scheduleError)
+  const int step = dot2 ? 2 * V : V; // weights per vector step of a row
   // A block larger than N is one block of N outputs.
   const int B = static_cast<int>(std::min(schedule.tiles[1], spec.N));
   const int C = static_cast<int>(std::min<int64_t>(kDecodeInterleave, B));
-  const int vectorK = K / V * V; // the part of K that fills whole vectors
+  const int vectorK = K / step * step; // the part of K that fills steps
   kernel.weightShape = {N, K};
   kernel.x = tensorInput(Halide::Float(32), "x", {kDynamicExtent, K});
   kernel.w = tensorInput(spec.weightType, "w", kernel.weightShape);
 
-  // The algorithm: y = bias + dot over whole vectors of K + dot over the
-  // rest. Splitting K here keeps the vectorized loop free of masks.
-  Var n("n"), t("t"), u("u");
-  Func dot("dot"), tail("tail"), y("y");
+  // With dot products x is rounded to bf16 once per call (x_bf16); both
+  // factors are visibly widened from bf16 so that Halide finds the pattern.
+  Var k("k"), n("n"), t("t"), u("u");
+  // The algorithm: y = bias + dot over whole steps of K + dot over the rest.
+  // Splitting K here keeps the vectorized loop free of masks.
+  Func dot("dot"), tail("tail"), y("y"), xRounded;
   Expr value = spec.hasBias ? kernel.bias(n) : Expr(0.0f);
   RDom kv, kt; // only those with a non-empty range are defined
+  if (dot2)
+    xRounded = roundedToBf16(kernel, schedule, Halide::BFloat(16));
+  auto operand = [&](Expr kk, Expr tt) {
+    return dot2 ? cast<float>(xRounded(kk, tt)) : kernel.x(kk, tt);
+  };
+  auto weight = [&](Expr kk, Expr nn) {
+    return dot2 ? cast<float>(kernel.w(kk, nn)) : widenToF32(kernel.w(kk, nn));
+  };
   if (vectorK > 0) {
     kv = RDom(0, vectorK, "kv");
     dot(n, t) = 0.0f;
-    dot(n, t) += kernel.x(kv, t) * widenToF32(kernel.w(kv, n));
+    dot(n, t) += operand(kv, t) * weight(kv, n);
     value += dot(n, t);
   }
   if (vectorK < K) {
     kt = RDom(vectorK, K - vectorK, "kt");
     tail(n, t) = 0.0f;
-    tail(n, t) += kernel.x(kt, t) * widenToF32(kernel.w(kt, n));
+    tail(n, t) += operand(kt, t) * weight(kt, n);
     value += tail(n, t);
   }
   y(n, t) = value;
@@ -214,24 +260,33 @@ Func buildDecode(const LinearKernelSpec &spec, const KernelSchedule &schedule,
     y.parallel(nb);
   if (vectorK > 0) {
     // rfactor: lanes(u, n, t) holds V partial sums per output, one per
-    // vector lane, accumulated over the K-vectors; dot adds them up.
-    RVar ko("ko"), ki("ki");
-    dot.update().split(kv, ko, ki, V);
+    // vector lane, accumulated over the K steps; dot adds them up. With
+    // bf16 dot products lane u sums the pairs 2u, 2u + 1 of every step.
+    RVar ko("ko"), ki("ki"), pair("pair");
+    dot.update().split(kv, ko, ki, step);
+    if (dot2)
+      dot.update().split(ki, ki, pair, 2);
     Func lanes = dot.update().rfactor(ki, u);
     // rfactor makes u the outermost storage dimension; each output's V
     // partial sums must be contiguous to form one vector register.
     lanes.compute_at(y, nc).reorder_storage(u, n, t).vectorize(u).unroll(n);
     Stage lanesUpdate = lanes.update();
+    std::vector<Halide::VarOrRVar> order;
+    if (dot2)
+      order.push_back(pair);
+    order.insert(order.end(), {u, n});
     if (schedule.unroll > 1) {
       RVar koo("koo"), koi("koi");
-      lanesUpdate
-          .split(ko, koo, koi, static_cast<int>(schedule.unroll),
-                 TailStrategy::GuardWithIf)
-          .reorder(u, n, koi, koo, t)
-          .unroll(koi);
+      lanesUpdate.split(ko, koo, koi, static_cast<int>(schedule.unroll),
+                        TailStrategy::GuardWithIf);
+      order.insert(order.end(), {koi, koo, t});
+      lanesUpdate.reorder(order).unroll(koi);
     } else {
-      lanesUpdate.reorder(u, n, ko, t);
+      order.insert(order.end(), {ko, t});
+      lanesUpdate.reorder(order);
     }
+    if (dot2)
+      lanesUpdate.atomic().vectorize(pair);
     lanesUpdate.vectorize(u).unroll(n);
     dot.compute_at(y, nc).unroll(n);
     // A horizontal vector add per output (atomic() only lets Halide
@@ -267,7 +322,7 @@ LinearKernelResult buildLinearKernel(const LinearKernelSpec &spec,
     result.error = error;
     return result;
   }
-  result.error = scheduleError(spec, schedule);
+  result.error = scheduleError(spec, schedule, *target);
   if (!result.error.empty())
     return result;
 

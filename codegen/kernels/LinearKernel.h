@@ -46,6 +46,10 @@ struct LinearKernelSpec {
   // Stored weight type: f32, f16 or bf16, widened to f32 as it is loaded
   // (products and sums are f32).
   Halide::Type weightType = Halide::Float(32);
+  // Round x to bf16 before the products. Needs a target with bf16 dot
+  // products, which decode then uses for bf16 weights (vdpbf16ps); prefill
+  // (f32 panels) rounds alike, so that decode and prefill agree.
+  bool bf16Activations = false;
 };
 
 /// How the `w` argument must be laid out.

@@ -8,7 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/lowering/ModelLowering.h"
+
 #include "codegen/CallCosts.h"
+#include "codegen/TargetDescription.h"
 #include "codegen/lowering/Lowering.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -516,6 +518,8 @@ Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
   if (!wt)
     return std::nullopt;
   r.weightType = entry->tensors[*wt].type;
+  r.bf16Activations = isa<BFloat16Type>(wType.getElementType()) &&
+                      hasBf16DotProducts(schedule.halideTarget);
   std::vector<PlanArg> args = {x, {wKind, *wt}};
   if (bias)
     args.push_back(*bias);

@@ -44,6 +44,22 @@ bool hasX86(const std::string &name) {
     return __builtin_cpu_supports("avx512bw");
   if (name == "avx512dq")
     return __builtin_cpu_supports("avx512dq");
+  if (name == "avx512bf16")
+    return __builtin_cpu_supports("avx512bf16");
+  if (name == "avx512fp16")
+    return __builtin_cpu_supports("avx512fp16");
+  if (name == "avx512vnni")
+    return __builtin_cpu_supports("avx512vnni");
+  if (name == "avx512ifma")
+    return __builtin_cpu_supports("avx512ifma");
+  if (name == "avx512vbmi")
+    return __builtin_cpu_supports("avx512vbmi");
+  if (name == "avx512vbmi2")
+    return __builtin_cpu_supports("avx512vbmi2");
+  if (name == "avx512bitalg")
+    return __builtin_cpu_supports("avx512bitalg");
+  if (name == "avx512vpopcntdq")
+    return __builtin_cpu_supports("avx512vpopcntdq");
   return false;
 }
 #endif
@@ -57,11 +73,16 @@ std::string mgc::checkCpuForTarget(const std::string &target) {
   std::vector<std::string> needed;
   if (target == "x86-64-avx2") {
     needed = avx2;
-  } else if (target == "x86-64-avx512") {
+  } else if (target == "x86-64-avx512" || target == "x86-64-avx512-bf16") {
     needed = avx2;
     for (const char *f :
          {"avx512f", "avx512cd", "avx512vl", "avx512bw", "avx512dq"})
       needed.push_back(f);
+    if (target == "x86-64-avx512-bf16")
+      for (const char *f :
+           {"avx512bf16", "avx512fp16", "avx512vnni", "avx512ifma",
+            "avx512vbmi", "avx512vbmi2", "avx512bitalg", "avx512vpopcntdq"})
+        needed.push_back(f);
   } else if (target == "arm64") {
 #if defined(__aarch64__)
     return {};
@@ -71,7 +92,8 @@ std::string mgc::checkCpuForTarget(const std::string &target) {
 #endif
   } else {
     return "the model was compiled for an unknown target '" + target +
-           "'; this runtime knows x86-64-avx2, x86-64-avx512 and arm64";
+           "'; this runtime knows x86-64-avx2, x86-64-avx512, "
+           "x86-64-avx512-bf16 and arm64";
   }
 #if defined(__x86_64__)
   std::string missing;

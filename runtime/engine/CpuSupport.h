@@ -15,8 +15,9 @@
 namespace mgc {
 
 /// "" when this CPU (and OS) supports every feature kernels compiled for
-/// `target` ("x86-64-avx512", "x86-64-avx2", "arm64") may use; otherwise a
-/// message naming the missing features or the unknown target.
+/// `target` ("x86-64-avx512", "x86-64-avx512-bf16", "x86-64-avx2", "arm64")
+/// may use; otherwise a message naming the missing features or the unknown
+/// target.
 std::string checkCpuForTarget(const std::string &target);
 
 } // namespace mgc

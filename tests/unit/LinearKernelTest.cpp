@@ -16,6 +16,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <vector>
@@ -31,6 +33,19 @@ const char *testTarget() {
       __builtin_cpu_supports("avx512vl") &&
       __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq");
   return avx512 ? mgc::kHalideX86Avx512 : mgc::kHalideX86Avx2;
+}
+
+/// Whether this CPU runs kernels compiled for kHalideX86Avx512Bf16.
+bool hasBf16DotTarget() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bf16") &&
+         __builtin_cpu_supports("avx512fp16") &&
+         __builtin_cpu_supports("avx512vnni") &&
+         __builtin_cpu_supports("avx512ifma") &&
+         __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("avx512vbmi2") &&
+         __builtin_cpu_supports("avx512bitalg") &&
+         __builtin_cpu_supports("avx512vpopcntdq");
 }
 
 std::vector<float> randomValues(size_t count, std::mt19937 &rng) {
@@ -57,7 +72,8 @@ std::ostream &operator<<(std::ostream &os, const LinearCase &c) {
             << (c.parallel ? " parallel" : "");
 }
 
-mgc::KernelSchedule scheduleFor(const LinearCase &c) {
+mgc::KernelSchedule scheduleFor(const LinearCase &c,
+                                const char *target = testTarget()) {
   mgc::KernelSchedule schedule;
   schedule.decode = c.decode;
   schedule.tiles = {c.rows, c.columns};
@@ -66,7 +82,7 @@ mgc::KernelSchedule scheduleFor(const LinearCase &c) {
   schedule.parallelDims =
       c.parallel ? std::vector<int64_t>{1} : std::vector<int64_t>{};
   schedule.threads = 2;
-  schedule.halideTarget = testTarget();
+  schedule.halideTarget = target;
   return schedule;
 }
 
@@ -92,13 +108,18 @@ Halide::Buffer<> weightsAs(Halide::Type type, std::vector<float> &w,
   return storeAs<float>(w, shape);
 }
 
-/// Runs case `c` with weights stored as `weightType` and compares it with
-/// a double-precision product of the stored weight values.
-void checkAgainstReference(const LinearCase &c, Halide::Type weightType) {
+/// Runs case `c` with weights stored as `weightType`, compiled for `target`,
+/// and compares it with a double-precision product of the stored weight
+/// values and of x, rounded to bf16 first where `bf16Activations`.
+void checkAgainstReference(const LinearCase &c, Halide::Type weightType,
+                           const char *target = testTarget(),
+                           bool bf16Activations = false) {
   const int K = static_cast<int>(c.K), N = static_cast<int>(c.N);
   mgc::LinearKernelSpec spec{c.K, c.N, c.bias};
   spec.weightType = weightType;
-  mgc::LinearKernelResult built = mgc::buildLinearKernel(spec, scheduleFor(c));
+  spec.bf16Activations = bf16Activations;
+  mgc::LinearKernelResult built =
+      mgc::buildLinearKernel(spec, scheduleFor(c, target));
   ASSERT_TRUE(built.kernel) << built.error;
   mgc::LinearKernel &kernel = *built.kernel;
   kernel.pipeline.compile_jit(kernel.target);
@@ -128,6 +149,9 @@ void checkAgainstReference(const LinearCase &c, Halide::Type weightType) {
     SCOPED_TRACE("T = " + std::to_string(T));
     std::vector<float> x = randomValues(size_t(T) * K, rng); // [T][K]
     kernel.x.set(Halide::Buffer<float>(x.data(), K, T));
+    if (bf16Activations) // what the kernel multiplies, from here on
+      for (float &v : x)
+        v = float(Halide::bfloat16_t(v));
     Halide::Buffer<float> y(N, T);
     y.fill(std::numeric_limits<float>::quiet_NaN()); // unwritten shows up
     kernel.pipeline.realize(y, kernel.target);
@@ -185,6 +209,17 @@ TEST_P(LinearKernelMatches, ReferenceWithBf16Weights) {
   checkAgainstReference(GetParam(), Halide::BFloat(16));
 }
 
+// On a target with bf16 dot products, products of bf16 weights read
+// activations rounded to bf16: decode with vdpbf16ps, prefill (f32 panels)
+// alike so that both agree; sums in f32.
+TEST_P(LinearKernelMatches, ReferenceWithBf16DotProducts) {
+  if (!hasBf16DotTarget())
+    GTEST_SKIP() << "this CPU cannot run " << mgc::kHalideX86Avx512Bf16;
+  const LinearCase &c = GetParam();
+  checkAgainstReference(c, c.decode ? Halide::BFloat(16) : Halide::Float(32),
+                        mgc::kHalideX86Avx512Bf16, true);
+}
+
 TEST_P(LinearKernelMatches, ReferenceWithF16Weights) {
   checkAgainstReference(GetParam(), Halide::Float(16));
 }
@@ -206,6 +241,36 @@ INSTANTIATE_TEST_SUITE_P(
                     LinearCase{true, 37, 13, 1, 8, 8, 4, true, false},
                     LinearCase{true, 5, 3, 1, 16, 16, 1, false, true},
                     LinearCase{true, 64, 24, 1, 32, 16, 3, false, true}));
+
+/// The assembly of a decode kernel with bf16 weights compiled for `target`.
+std::string decodeAssembly(const char *target, const std::string &name) {
+  const LinearCase c{true, 768, 256, 1, 64, 16, 1, false, true};
+  mgc::LinearKernelSpec spec{c.K, c.N, false};
+  spec.weightType = Halide::BFloat(16);
+  spec.bf16Activations = mgc::hasBf16DotProducts(target);
+  mgc::LinearKernelResult built =
+      mgc::buildLinearKernel(spec, scheduleFor(c, target));
+  EXPECT_TRUE(built.kernel) << built.error;
+  if (!built.kernel)
+    return "";
+  const std::string path = testing::TempDir() + name + ".s";
+  built.kernel->pipeline.compile_to_assembly(path, built.kernel->arguments,
+                                             name, built.kernel->target);
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The dot-product form really is what the bf16 target runs (cross-compiled,
+// so this holds on any CPU), and only there.
+TEST(LinearKernel, Bf16DecodeUsesDotProductsWhereTheTargetHasThem) {
+  EXPECT_NE(decodeAssembly(mgc::kHalideX86Avx512Bf16, "decode_bf16_dot")
+                .find("vdpbf16ps"),
+            std::string::npos);
+  const std::string widened =
+      decodeAssembly(mgc::kHalideX86Avx512, "decode_bf16_widened");
+  EXPECT_FALSE(widened.empty());
+  EXPECT_EQ(widened.find("vdpbf16ps"), std::string::npos);
+}
 
 TEST(WeightPacking, LayoutMatchesFormula) {
   const int64_t N = 10, K = 3, P = 4;
@@ -281,6 +346,14 @@ TEST(LinearKernel, RefusesSchedulesItCannotHonour) {
     s.halideTarget = target;
     EXPECT_FALSE(errorOf(spec, s).empty()) << target;
   }
+
+  mgc::LinearKernelSpec rounded = spec;
+  rounded.bf16Activations = true;
+  s = scheduleFor(good, mgc::kHalideX86Avx512);
+  EXPECT_NE(errorOf(rounded, s).find("bf16 dot products"), std::string::npos);
+  s = scheduleFor({true, 37, 72, 1, 16, 16, 1, false, true},
+                  mgc::kHalideX86Avx512Bf16);
+  EXPECT_NE(errorOf(rounded, s).find("needs bf16 weights"), std::string::npos);
 
   mgc::LinearKernelSpec f64 = spec;
   f64.weightType = Halide::Float(64);

@@ -38,7 +38,7 @@ void expectPositiveFigures(const TargetDescription &t) {
 
 TEST(TargetDescription, NamesAreListedInOrder) {
   EXPECT_EQ(mgc::acceptedTargetNames(),
-            "host, x86-64-avx2, x86-64-avx512, arm64");
+            "host, x86-64-avx2, x86-64-avx512, x86-64-avx512-bf16, arm64");
 }
 
 TEST(TargetDescription, X86Avx512IsTheReferenceZen4) {
@@ -53,6 +53,28 @@ TEST(TargetDescription, X86Avx512IsTheReferenceZen4) {
   EXPECT_EQ(t.l3Bytes, 32 * 1024 * 1024);
   EXPECT_DOUBLE_EQ(t.bandwidthGbps, 40.0);
   EXPECT_DOUBLE_EQ(t.peakGflops, 230.0);
+}
+
+TEST(TargetDescription, X86Avx512Bf16AddsSapphireRapidsToTheSameMachine) {
+  TargetDescription t = resolve("x86-64-avx512-bf16");
+  const TargetDescription plain = resolve("x86-64-avx512");
+  EXPECT_EQ(t.isa, "x86-64-avx512-bf16");
+  EXPECT_EQ(t.halideTarget,
+            "x86-64-linux-avx-avx2-avx512-avx512_cannonlake-"
+            "avx512_sapphirerapids-avx512_skylake-f16c-fma-sse41");
+  EXPECT_EQ(t.vectorBits, plain.vectorBits);
+  EXPECT_EQ(t.cores, plain.cores);
+  EXPECT_DOUBLE_EQ(t.peakGflops, plain.peakGflops);
+  EXPECT_DOUBLE_EQ(t.bandwidthGbps, plain.bandwidthGbps);
+}
+
+TEST(TargetDescription, Bf16DotProductsAreAWholeFeatureOfTheString) {
+  EXPECT_TRUE(mgc::hasBf16DotProducts(mgc::kHalideX86Avx512Bf16));
+  EXPECT_TRUE(mgc::hasBf16DotProducts("x86-64-linux-avx512_sapphirerapids"));
+  EXPECT_FALSE(mgc::hasBf16DotProducts(mgc::kHalideX86Avx512));
+  EXPECT_FALSE(mgc::hasBf16DotProducts(mgc::kHalideX86Avx2));
+  EXPECT_FALSE(mgc::hasBf16DotProducts(mgc::kHalideArm64));
+  EXPECT_FALSE(mgc::hasBf16DotProducts("x86-64-linux-avx512_sapphirerapidsx"));
 }
 
 TEST(TargetDescription, X86Avx2HasHalfTheVectorAndTheSamePeak) {
@@ -80,8 +102,11 @@ TEST(TargetDescription, NoNamedTargetUsesHalideHost) {
   for (const std::string &name : mgc::targetNames()) {
     TargetDescription t = resolve(name);
     EXPECT_EQ(t.halideTarget.find("host"), std::string::npos) << name;
-    EXPECT_EQ(t.halideTarget.find("sapphirerapids"), std::string::npos)
-        << name;
+    // Sapphire Rapids code (it may use AVX512-FP16) only where named so.
+    if (name != "x86-64-avx512-bf16" &&
+        !(name == "host" && t.isa == "x86-64-avx512-bf16"))
+      EXPECT_EQ(t.halideTarget.find("sapphirerapids"), std::string::npos)
+          << name;
   }
 }
 
@@ -89,14 +114,14 @@ TEST(TargetDescription, UnknownNameListsTheAcceptedOnes) {
   std::string error;
   EXPECT_FALSE(mgc::resolveTarget("x86-64-avx1024", &error));
   EXPECT_EQ(error, "unknown target 'x86-64-avx1024'; expected one of: host, "
-                   "x86-64-avx2, x86-64-avx512, arm64");
+                   "x86-64-avx2, x86-64-avx512, x86-64-avx512-bf16, arm64");
   EXPECT_FALSE(mgc::resolveTarget("", nullptr)); // No error sink: no crash.
 }
 
 TEST(TargetDescription, HostIsANamedTargetWithMeasuredFigures) {
   TargetDescription host = resolve("host");
   EXPECT_TRUE(host.isa == "x86-64-avx512" || host.isa == "x86-64-avx2" ||
-              host.isa == "arm64")
+              host.isa == "x86-64-avx512-bf16" || host.isa == "arm64")
       << host.isa;
   EXPECT_EQ(host.halideTarget, resolve(host.isa).halideTarget);
   EXPECT_EQ(host.vectorBits, resolve(host.isa).vectorBits);
