@@ -31,7 +31,7 @@
 // A failed compile exits non-zero and leaves no output file behind.
 // RUN: rm -f %t.bad.mlir
 // RUN: not mgc compile %s --target foo -o %t.bad.mlir 2>&1 | FileCheck %s --check-prefix=TARGET
-// TARGET: mgc compile: error: unknown target 'foo'; expected one of: host, x86-64-avx2, x86-64-avx512, arm64
+// TARGET: mgc compile: error: unknown target 'foo'; expected one of: host, x86-64-avx2, x86-64-avx512, x86-64-avx512-bf16, arm64
 // RUN: not ls %t.bad.mlir
 // RUN: not mgc compile %S/Inputs/dynamic-weight.mlir -o %t.bad.mlir 2>&1 | FileCheck %s --check-prefix=VERIFY
 // VERIFY: dynamic-weight.mlir:2:8: error: 'mgc.param' op weight 'w' must have a static shape, got 'tensor<?xf32>'
