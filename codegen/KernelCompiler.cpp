@@ -107,6 +107,7 @@ struct Generate {
     spec.hasBias = r.hasBias;
     spec.weightType = halideWeightType(r.weightType);
     spec.bf16Activations = r.bf16Activations;
+    spec.decodePanels = schedule.decode && r.panel > 0;
     LinearKernelResult result = buildLinearKernel(spec, schedule);
     if (!result.kernel) {
       error = result.error;
@@ -116,11 +117,11 @@ struct Generate {
     // kernel must read exactly that.
     const LinearKernel &k = *result.kernel;
     bool panels = k.weightLayout == LinearWeightLayout::panels;
-    if (panels != !schedule.decode || (panels && k.panel != r.panel)) {
+    if (panels != (r.panel > 0) || (panels && k.panel != r.panel)) {
       error = "the linear kernel reads weights as " + k.weightLayoutText +
               ", not the layout codegen packed (" +
-              (schedule.decode ? std::string("row-major")
-                               : "panels of " + std::to_string(r.panel)) +
+              (r.panel > 0 ? "panels of " + std::to_string(r.panel)
+                           : std::string("row-major")) +
               ")";
       return std::nullopt;
     }

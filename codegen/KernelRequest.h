@@ -47,12 +47,15 @@ struct NormRequest {
 
 /// mgc.linear / mgc.logits: (x [T, K], w, [bias [N]]) -> y [T, N]. Prefill
 /// (schedule.decode false) reads w as panels of `panel` columns, decode as
-/// row-major [N, K]; see LinearKernel.h.
+/// the same panels (f32 weights) or row-major [N, K] (16-bit weights, and
+/// panel 0); see LinearKernel.h.
 struct LinearRequest {
   int64_t K = 0, N = 0;
   bool hasBias = false;
   PlanType weightType = PlanType::f32; // f32, f16 or bf16
-  int64_t panel = 0; // prefill: the panel width the weights are packed with
+  // The panel width the weights are packed with (prefill always; decode
+  // for f32 weights, which it reads from the same panels); 0: row-major.
+  int64_t panel = 0;
   // The products round x to bf16: bf16 weights on a target with bf16 dot
   // products (decode runs them; prefill rounds alike so both agree).
   bool bf16Activations = false;

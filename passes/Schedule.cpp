@@ -7,6 +7,8 @@
 // Loop dimensions per kernel kind, outermost first (what `tiles` and
 // `parallel` index):
 //   matrix product (linear, logits, expert, route)  [rows, output columns]
+//     (output columns: the panel width the weights are packed in, or for
+//     16-bit decode weights, read as rows, the block of outputs per task)
 //   attention                                       [heads, queries]
 //     (the heads tile is one GQA group: query heads sharing a KV head)
 //   scan                                            [heads, channels]
@@ -61,6 +63,25 @@ int64_t lanes(KernelOp kernel, TargetAttr target) {
   return std::max<int64_t>(1, target.getVectorBits() / bits);
 }
 
+/// Bits of the narrowest matrix weight a matrix kernel reads (32 unless
+/// mgc-weight-precision stored them as f16 or bf16).
+unsigned weightBits(KernelOp kernel) {
+  unsigned bits = 32;
+  auto note = [&](Value weight) {
+    if (auto type = dyn_cast<RankedTensorType>(weight.getType()))
+      bits = std::min(bits, type.getElementTypeBitWidth());
+  };
+  kernel.walk([&](Operation *op) {
+    if (auto linear = dyn_cast<LinearOp>(op))
+      note(linear.getWeight());
+    else if (auto logits = dyn_cast<LogitsOp>(op))
+      note(logits.getWeight());
+    else if (auto expert = dyn_cast<ExpertOp>(op))
+      note(expert.getUp());
+  });
+  return bits;
+}
+
 /// Architectural vector registers of the target's ISA, which bound the
 /// register-blocked matrix tile.
 int64_t vectorRegisters(TargetAttr target) {
@@ -92,15 +113,18 @@ ScheduleAttr chooseSchedule(KernelOp kernel, Phase phase, TargetAttr target) {
   bool decode = phase == Phase::decode;
   switch (kindOf(kernel)) {
   case KernelKind::matrix: {
-    if (!decode) {
-      // Register blocking: 6 rows by up to 4 vectors of columns accumulate
-      // in registers; column panels are split across cores.
-      const int64_t rows = 6;
-      return ScheduleAttr::get(ctx, phase,
-                               {rows, tileVectors(target, rows) * vector},
-                               vector, 4, {1}, cores);
-    }
-    // One token: weights stream once, in column blocks small enough that
+    // Register blocking: 6 rows by up to 4 vectors of columns accumulate
+    // in registers; column panels are split across cores.
+    const int64_t rows = 6;
+    const int64_t panel = tileVectors(target, rows) * vector;
+    if (!decode)
+      return ScheduleAttr::get(ctx, phase, {rows, panel}, vector, 4, {1},
+                               cores);
+    // One token: weights stream once. f32 weights are read from the
+    // prefill's panels (one copy of the weights), a panel per task.
+    if (weightBits(kernel) == 32)
+      return ScheduleAttr::get(ctx, phase, {1, panel}, vector, 1, {1}, cores);
+    // 16-bit weights stream as rows, in column blocks small enough that
     // every core gets several of them (load balance), at least one vector.
     int64_t columns = outputColumns(kernel);
     int64_t block = roundUp(std::max<int64_t>(1, columns / (4 * cores)),

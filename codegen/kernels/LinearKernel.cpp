@@ -54,8 +54,9 @@ std::string scheduleError(const LinearKernelSpec &spec,
     return "linear kernel rounds activations to bf16 only for a target with "
            "bf16 dot products (x86-64-avx512-bf16)";
   if (spec.bf16Activations && schedule.decode &&
-      spec.weightType != Halide::BFloat(16))
-    return "decode linear kernel with bf16 activations needs bf16 weights";
+      (spec.weightType != Halide::BFloat(16) || spec.decodePanels))
+    return "decode linear kernel with bf16 activations needs bf16 weights "
+           "in rows";
   if (schedule.tiles.size() != 2)
     return "linear kernel schedule needs 2 tiles [rows, output columns], got " +
            std::to_string(schedule.tiles.size());
@@ -69,6 +70,10 @@ std::string scheduleError(const LinearKernelSpec &spec,
       return "linear kernels run output-column blocks (loop dimension 1) "
              "across threads; cannot parallelize loop dimension " +
              std::to_string(dim);
+  if (schedule.decode && spec.decodePanels && columns % lanes != 0)
+    return "decode linear kernel panel of " + std::to_string(columns) +
+           " columns is not a whole number of " + std::to_string(lanes) +
+           "-lane vectors";
   if (schedule.decode) {
     if (rows != 1)
       return "decode linear kernel handles one token row at a time (tiles[0] "
@@ -85,8 +90,9 @@ std::string scheduleError(const LinearKernelSpec &spec,
              std::to_string(kMaxAccumulatorVectors) + " accumulators";
   }
   // Halide buffers index with int32 strides.
-  const int64_t padded =
-      schedule.decode ? spec.N : packedPanelElements(spec.N, 1, columns);
+  const int64_t padded = schedule.decode && !spec.decodePanels
+                             ? spec.N
+                             : packedPanelElements(spec.N, 1, columns);
   if (!fitsInt32(padded * spec.K))
     return "linear kernel weights of " + std::to_string(padded * spec.K) +
            " elements exceed Halide's 32-bit indexing";
@@ -192,6 +198,43 @@ Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
     update.reorder(nl, nv, t, k, p);
   }
   update.vectorize(nl).unroll(nv).unroll(t);
+  return y;
+}
+
+/// Decode GEMV over the prefill's panel-packed weights; fills the kernel's
+/// params. Each panel [K][P] is one contiguous stream: per k, a broadcast x
+/// value times P/V weight vectors into P/V accumulators. Panels are the
+/// parallel unit; a token's outputs of a panel accumulate in registers.
+Func buildDecodePanels(const LinearKernelSpec &spec,
+                       const KernelSchedule &schedule, LinearKernel &kernel) {
+  const int K = static_cast<int>(spec.K), N = static_cast<int>(spec.N);
+  const int P = static_cast<int>(schedule.tiles[1]);
+  const int V = static_cast<int>(schedule.vectorWidth);
+  kernel.weightShape = {panelCount(N, P), K, P};
+  kernel.x = tensorInput(Halide::Float(32), "x", {kDynamicExtent, K});
+  kernel.w = tensorInput(spec.weightType, "w", kernel.weightShape);
+
+  Var n("n"), t("t"), j("j"), p("p");
+  RDom k(0, K, "k");
+  Func acc("acc"), y("y");
+  acc(j, t, p) = 0.0f;
+  acc(j, t, p) += kernel.x(k, t) * widenToF32(kernel.w(j, k, p));
+  Expr value = acc(n % P, t, n / P);
+  if (spec.hasBias)
+    value += kernel.bias(n);
+  y(n, t) = value;
+  constrainTensor(y.output_buffer(), {kDynamicExtent, N});
+
+  Var np("np"), nj("nj");
+  y.split(n, np, nj, P, TailStrategy::GuardWithIf)
+      .reorder(nj, t, np)
+      .vectorize(nj, V)
+      .unroll(nj);
+  if (runsInParallel(schedule))
+    y.parallel(np);
+  acc.compute_at(y, t).bound(j, 0, P).bound_extent(p, 1);
+  acc.vectorize(j, V).unroll(j);
+  acc.update().reorder(j, k, t, p).vectorize(j, V).unroll(j);
   return y;
 }
 
@@ -331,7 +374,11 @@ LinearKernelResult buildLinearKernel(const LinearKernelSpec &spec,
   if (spec.hasBias)
     kernel.bias = tensorInput(Halide::Float(32), "bias", {spec.N});
   Func y;
-  if (schedule.decode) {
+  if (schedule.decode && spec.decodePanels) {
+    kernel.weightLayout = LinearWeightLayout::panels;
+    kernel.panel = schedule.tiles[1];
+    y = buildDecodePanels(spec, schedule, kernel);
+  } else if (schedule.decode) {
     y = buildDecode(spec, schedule, kernel);
   } else {
     kernel.weightLayout = LinearWeightLayout::panels;

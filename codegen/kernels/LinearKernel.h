@@ -50,6 +50,9 @@ struct LinearKernelSpec {
   // products, which decode then uses for bf16 weights (vdpbf16ps); prefill
   // (f32 panels) rounds alike, so that decode and prefill agree.
   bool bf16Activations = false;
+  // Decode reads the prefill's panel-packed weights (panels of tiles[1]
+  // columns) instead of row-major rows, so one copy serves both phases.
+  bool decodePanels = false;
 };
 
 /// How the `w` argument must be laid out.

@@ -505,16 +505,19 @@ Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
   r.N = wType.getShape()[wType.getRank() - 2];
   r.K = wType.getShape().back();
   r.hasBias = bias.has_value();
-  if (!schedule.decode) {
+  // Prefill reads panels; so does decode for f32 weights (the same copy:
+  // streaming a panel is as fast as streaming rows). 16-bit weights are read
+  // as rows in decode, where they stay 16-bit (panels are widened to f32).
+  const bool panels = !schedule.decode || wType.getElementType().isF32();
+  if (panels) {
     if (schedule.tiles.size() != 2) {
       currentKernel.emitError() << "linear schedule needs two tiles";
       return std::nullopt;
     }
     r.panel = schedule.tiles[1];
   }
-  auto wt = weight(
-      w, schedule.decode ? WeightLayout::plain : WeightLayout::panels,
-      r.panel, at);
+  auto wt = weight(w, panels ? WeightLayout::panels : WeightLayout::plain,
+                   r.panel, at);
   if (!wt)
     return std::nullopt;
   r.weightType = entry->tensors[*wt].type;

@@ -1,7 +1,8 @@
 // `mgc inspect MODEL.mgc` prints a compiled model's execution and memory
-// plan: prefill reads GEMM weights packed in panels, decode reads them
-// row-major; activations share arena slots by lifetime; attention with RoPE
-// becomes rope, cache-append and attention calls on the per-sequence caches.
+// plan: prefill and decode read f32 GEMM weights from the same panels (one
+// copy, bf16 decode reads rows: weight-types.mlir); activations share arena
+// slots by lifetime; attention with RoPE becomes rope, cache-append and
+// attention calls on the per-sequence caches.
 
 // RUN: mgc compile %mgc_src_root/examples/llama.toml --random-weights -O0 -o %t.mgc
 // RUN: mgc inspect %t.mgc | FileCheck %s
@@ -30,7 +31,7 @@
 // CHECK-NEXT: -> logits %s[[L]][T, 512]
 
 // CHECK: entry decode (1 tokens)
-// CHECK: decode.layers.0.attn.q(%s{{[0-9]+}}[1, 64], @layers.0.attn.q.weight, %s{{[0-9]+}}[1, 64])
+// CHECK: decode.layers.0.attn.q(%s{{[0-9]+}}[1, 64], @layers.0.attn.q.weight(panels 64), %s{{[0-9]+}}[1, 64])
 // CHECK: -> logits %s{{[0-9]+}}[1, 512]
 
 // At -O2 (mgc-fuse-projections) q, k and v are one product, as are the
@@ -43,9 +44,9 @@
 // FUSED-NEXT: prefill.layers.0.slice.2(%s[[QKV]][T, 128], %s{{[0-9]+}}[T, 32])
 // FUSED: prefill.layers.0.ffn.up+gate(%s{{[0-9]+}}[T, 64], @layers.0.ffn.up+gate.weight(panels 64), %s{{[0-9]+}}[T, 344])
 // FUSED: entry decode (1 tokens): 31 calls, 39 activations in 5 arena slots
-// FUSED: decode.layers.0.attn.q+k+v(%s{{[0-9]+}}[1, 64], @layers.0.attn.q+k+v.weight, %s[[D:[0-9]+]][1, 128])
+// FUSED: decode.layers.0.attn.q+k+v(%s{{[0-9]+}}[1, 64], @layers.0.attn.q+k+v.weight(panels 64), %s[[D:[0-9]+]][1, 128])
 // FUSED-NEXT: decode.layers.0.attention.rope_q(%s[[D]][1, 64], position,
 // FUSED-NEXT: decode.layers.0.attention.rope_k(%s[[D]]+64[1, 32], position,
 // FUSED-NEXT: decode.layers.0.attention.append(%s{{[0-9]+}}[1, 32], %s[[D]]+96[1, 32], position,
-// FUSED: decode.layers.0.ffn.up+gate(%s{{[0-9]+}}[1, 64], @layers.0.ffn.up+gate.weight, %s[[G:[0-9]+]][1, 344])
+// FUSED: decode.layers.0.ffn.up+gate(%s{{[0-9]+}}[1, 64], @layers.0.ffn.up+gate.weight(panels 64), %s[[G:[0-9]+]][1, 344])
 // FUSED-NEXT: decode.layers.0.activation(%s[[G]]+172[1, 172],

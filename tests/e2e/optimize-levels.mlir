@@ -32,5 +32,5 @@
 // RUN: mgc inspect %t.ds2.mgc | FileCheck %s --check-prefix=DS
 
 // CHECK: positions 40, max abs error
-// QWEN: decode.layers.0.attn.q+k+v({{.*}}@layers.0.attn.q+k+v.weight, @layers.0.attn.q+k+v.bias,
+// QWEN: decode.layers.0.attn.q+k+v({{.*}}@layers.0.attn.q+k+v.weight(panels {{[0-9]+}}), @layers.0.attn.q+k+v.bias,
 // DS: decode.layers.0.attn.q_a+kv_a(

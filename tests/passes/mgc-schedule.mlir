@@ -32,14 +32,23 @@ func.func @prefill(%x: tensor<?x64xf32>, %w: tensor<256x64xf32>) -> tensor<?x256
 }
 
 // CHECK-LABEL: func.func @decode
-func.func @decode(%x: tensor<1x64xf32>, %w: tensor<256x64xf32>, %h: tensor<1x2x16xf32>, %dt: tensor<1x2xf32>, %a: tensor<2xf32>, %bc: tensor<1x1x8xf32>) -> tensor<1x256xf32> {
-  // One token: 256 columns in blocks of 256 / (4 * 2 cores) = 32, rounded up
-  // to whole vectors.
-  // CHECK: mgc.kernel "decode.up" {{.*}} attributes {schedule = #mgc.schedule<decode, tiles = [1, 32], vector = 16, unroll = 1, parallel = [1], threads = 2>}
+func.func @decode(%x: tensor<1x64xf32>, %w: tensor<256x64xf32>, %w16: tensor<256x64xbf16>, %h: tensor<1x2x16xf32>, %dt: tensor<1x2xf32>, %a: tensor<2xf32>, %bc: tensor<1x1x8xf32>) -> tensor<1x256xf32> {
+  // One token, f32 weights: read from the prefill's panels (4 vectors of 16
+  // on AVX-512, 2 of 8 on AVX2), a panel per task.
+  // CHECK: mgc.kernel "decode.up" {{.*}} attributes {schedule = #mgc.schedule<decode, tiles = [1, 64], vector = 16, unroll = 1, parallel = [1], threads = 2>}
   // AVX2: #mgc.schedule<decode, tiles = [1, 16], vector = 8, unroll = 1, parallel = [1], threads = 4>
   %y = mgc.kernel "decode.up" ins(%x, %w : tensor<1x64xf32>, tensor<256x64xf32>) -> tensor<1x256xf32> {
   ^bb0(%p: tensor<1x64xf32>, %q: tensor<256x64xf32>):
     %r = mgc.linear %p, %q : (tensor<1x64xf32>, tensor<256x64xf32>) -> tensor<1x256xf32>
+    mgc.yield %r : tensor<1x256xf32>
+  }
+  // bf16 weights are read as rows: 256 columns in blocks of 256 / (4 * 2
+  // cores) = 32, rounded up to whole vectors.
+  // CHECK: mgc.kernel "decode.up_bf16" {{.*}} attributes {schedule = #mgc.schedule<decode, tiles = [1, 32], vector = 16, unroll = 1, parallel = [1], threads = 2>}
+  // AVX2: #mgc.schedule<decode, tiles = [1, 16], vector = 8, unroll = 1, parallel = [1], threads = 4>
+  %y16 = mgc.kernel "decode.up_bf16" ins(%x, %w16 : tensor<1x64xf32>, tensor<256x64xbf16>) -> tensor<1x256xf32> {
+  ^bb0(%p: tensor<1x64xf32>, %q: tensor<256x64xbf16>):
+    %r = mgc.linear %p, %q : (tensor<1x64xf32>, tensor<256x64xbf16>) -> tensor<1x256xf32>
     mgc.yield %r : tensor<1x256xf32>
   }
   // A single row stays on one core.

@@ -47,7 +47,7 @@
 
 // --emit=scheduled-mlir outlines kernels and schedules them for the target.
 // RUN: mgc compile %s --target x86-64-avx2 --emit=scheduled-mlir | FileCheck %s --check-prefix=SCHED
-// SCHED: mgc.kernel "decode.w" ins({{.*}}) -> tensor<1x8xf32> attributes {schedule = #mgc.schedule<decode, tiles = [1, 8], vector = 8, unroll = 1, parallel = [1], threads = 2>}
+// SCHED: mgc.kernel "decode.w" ins({{.*}}) -> tensor<1x8xf32> attributes {schedule = #mgc.schedule<decode, tiles = [1, 16], vector = 8, unroll = 1, parallel = [1], threads = 2>}
 // RUN: not mgc compile 2>&1 | FileCheck %s --check-prefix=NOINPUT
 // NOINPUT: mgc compile: error: no input given
 // RUN: not mgc compile %s --bogus 2>&1 | FileCheck %s --check-prefix=UNKNOWN

@@ -110,14 +110,17 @@ Halide::Buffer<> weightsAs(Halide::Type type, std::vector<float> &w,
 
 /// Runs case `c` with weights stored as `weightType`, compiled for `target`,
 /// and compares it with a double-precision product of the stored weight
-/// values and of x, rounded to bf16 first where `bf16Activations`.
+/// values and of x, rounded to bf16 first where `bf16Activations`. Decode
+/// reads panels of the case's column tile where `decodePanels`.
 void checkAgainstReference(const LinearCase &c, Halide::Type weightType,
                            const char *target = testTarget(),
-                           bool bf16Activations = false) {
+                           bool bf16Activations = false,
+                           bool decodePanels = false) {
   const int K = static_cast<int>(c.K), N = static_cast<int>(c.N);
   mgc::LinearKernelSpec spec{c.K, c.N, c.bias};
   spec.weightType = weightType;
   spec.bf16Activations = bf16Activations;
+  spec.decodePanels = decodePanels;
   mgc::LinearKernelResult built =
       mgc::buildLinearKernel(spec, scheduleFor(c, target));
   ASSERT_TRUE(built.kernel) << built.error;
@@ -128,7 +131,7 @@ void checkAgainstReference(const LinearCase &c, Halide::Type weightType,
   std::vector<float> w = randomValues(size_t(N) * K, rng); // [N][K]
   std::vector<float> bias = randomValues(N, rng);
   Halide::Buffer<> wBuffer;
-  if (c.decode) {
+  if (c.decode && !decodePanels) {
     ASSERT_EQ(kernel.weightLayout, mgc::LinearWeightLayout::rowMajor);
     wBuffer = weightsAs(weightType, w, {K, N});
   } else {
@@ -207,6 +210,13 @@ TEST_P(LinearKernelMatches, Reference) {
 // stored values, to f32 accuracy.
 TEST_P(LinearKernelMatches, ReferenceWithBf16Weights) {
   checkAgainstReference(GetParam(), Halide::BFloat(16));
+}
+
+// Decode over the prefill's panels (how f32 weights are read, one copy for
+// both phases); for prefill cases the same as Reference.
+TEST_P(LinearKernelMatches, ReferenceWithPanelsInDecode) {
+  checkAgainstReference(GetParam(), Halide::Float(32), testTarget(), false,
+                        GetParam().decode);
 }
 
 // On a target with bf16 dot products, products of bf16 weights read
