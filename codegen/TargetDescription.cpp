@@ -21,6 +21,7 @@
 
 #include <sched.h>
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 #include <unistd.h>
@@ -218,8 +219,11 @@ static double detectMaxGhz() {
 /// vector code (see kHalideX86Avx512Bf16).
 static bool hasSapphireRapidsVectorSet() {
 #if defined(__x86_64__)
-  return __builtin_cpu_supports("avx512bf16") &&
-         __builtin_cpu_supports("avx512fp16") &&
+  // AVX512-FP16 is CPUID leaf 7 EDX bit 23 (not every compiler's
+  // __builtin_cpu_supports knows its name).
+  unsigned a, b, c, d;
+  const bool fp16 = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d & (1u << 23));
+  return fp16 && __builtin_cpu_supports("avx512bf16") &&
          __builtin_cpu_supports("avx512vnni") &&
          __builtin_cpu_supports("avx512ifma") &&
          __builtin_cpu_supports("avx512vbmi") &&

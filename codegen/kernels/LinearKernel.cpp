@@ -2,7 +2,8 @@
 //
 // This file implements buildLinearKernel: it checks that the schedule can be
 // honoured, then writes the algorithm and schedule of the prefill GEMM
-// (packed panels) or the decode GEMV (row-major weights).
+// (packed panels) or the decode GEMV (the same panels, or row-major rows,
+// with bf16 dot products where the spec asks).
 //
 //===----------------------------------------------------------------------===//
 
@@ -259,11 +260,11 @@ Func buildDecode(const LinearKernelSpec &spec, const KernelSchedule &schedule,
   kernel.x = tensorInput(Halide::Float(32), "x", {kDynamicExtent, K});
   kernel.w = tensorInput(spec.weightType, "w", kernel.weightShape);
 
-  // With dot products x is rounded to bf16 once per call (x_bf16); both
-  // factors are visibly widened from bf16 so that Halide finds the pattern.
-  Var k("k"), n("n"), t("t"), u("u");
   // The algorithm: y = bias + dot over whole steps of K + dot over the rest.
-  // Splitting K here keeps the vectorized loop free of masks.
+  // Splitting K here keeps the vectorized loop free of masks. With dot
+  // products x is rounded to bf16 once per call (x_bf16), and both factors
+  // are visibly widened from bf16 so that Halide finds the pattern.
+  Var n("n"), t("t"), u("u");
   Func dot("dot"), tail("tail"), y("y"), xRounded;
   Expr value = spec.hasBias ? kernel.bias(n) : Expr(0.0f);
   RDom kv, kt; // only those with a non-empty range are defined

@@ -57,8 +57,9 @@ struct LinearKernelSpec {
 
 /// How the `w` argument must be laid out.
 enum class LinearWeightLayout {
-  rowMajor, // [N][K], as in the model file (decode)
-  panels,   // [ceil(N/P)][K][P], zero-padded (prefill; packForPanels)
+  rowMajor, // [N][K], as in the model file (decode without decodePanels)
+  panels,   // [ceil(N/P)][K][P], zero-padded (prefill, decodePanels;
+            // packForPanels)
 };
 
 /// A built kernel. The compiled function (compile_to_object with

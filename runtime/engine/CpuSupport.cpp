@@ -46,8 +46,11 @@ bool hasX86(const std::string &name) {
     return __builtin_cpu_supports("avx512dq");
   if (name == "avx512bf16")
     return __builtin_cpu_supports("avx512bf16");
-  if (name == "avx512fp16")
-    return __builtin_cpu_supports("avx512fp16");
+  if (name == "avx512fp16") { // CPUID leaf 7 EDX bit 23, by number (as F16C)
+    unsigned a, b, c, d;
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (d & (1u << 23)) &&
+           __builtin_cpu_supports("avx512f");
+  }
   if (name == "avx512vnni")
     return __builtin_cpu_supports("avx512vnni");
   if (name == "avx512ifma")
