@@ -120,35 +120,56 @@ Func roundedToBf16(const LinearKernel &kernel, const KernelSchedule &schedule,
   return rounded;
 }
 
-/// Prefill GEMM over panel-packed weights; fills the kernel's params.
-Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
-                  LinearKernel &kernel) {
+/// The product over panel-packed weights [ceil(N/P)][K][P] that the prefill
+/// GEMM and the panel decode GEMV share (they differ in schedule only).
+/// acc(j, t, p) is output column p * P + j of token t, padding columns of the
+/// last panel included, so it reads w with no index arithmetic; y's n % P
+/// and n / P fold to constants once y is split into panels of P, so no
+/// access divides at run time.
+struct PanelProduct {
+  Var n{"n"}, t{"t"}, j{"j"}, p{"p"};
+  RDom k;
+  Func acc{"acc"}, y{"y"};
+};
+
+/// Declares the kernel's inputs for panels of `P` columns and defines the
+/// panel product; fills the kernel's params.
+PanelProduct definePanelProduct(const LinearKernelSpec &spec,
+                                const KernelSchedule &schedule, int P,
+                                LinearKernel &kernel) {
   const int K = static_cast<int>(spec.K), N = static_cast<int>(spec.N);
-  const int R = static_cast<int>(schedule.tiles[0]);
-  const int P = static_cast<int>(schedule.tiles[1]);
-  const int V = static_cast<int>(schedule.vectorWidth);
   kernel.weightShape = {panelCount(N, P), K, P};
   kernel.x = tensorInput(Halide::Float(32), "x", {kDynamicExtent, K});
   kernel.w = tensorInput(spec.weightType, "w", kernel.weightShape);
 
-  // The algorithm. acc(j, t, p) is output column p * P + j of token t,
-  // padding columns of the last panel included, so it reads w with no index
-  // arithmetic; y's n % P and n / P fold to constants once y is split into
-  // panels of P, so no access divides at run time.
-  Var n("n"), t("t"), j("j"), p("p");
-  RDom k(0, K, "k");
-  Func acc("acc"), y("y"), x("x_read");
+  PanelProduct g;
+  g.k = RDom(0, K, "k");
+  Func x("x_read");
   if (spec.bf16Activations) // f32 values, so the micro-kernel is unchanged
     x = roundedToBf16(kernel, schedule, Halide::Float(32));
   else
-    x(n, t) = kernel.x(n, t); // inlined
-  acc(j, t, p) = 0.0f;
-  acc(j, t, p) += x(k, t) * widenToF32(kernel.w(j, k, p));
-  Expr value = acc(n % P, t, n / P);
+    x(g.n, g.t) = kernel.x(g.n, g.t); // inlined
+  g.acc(g.j, g.t, g.p) = 0.0f;
+  g.acc(g.j, g.t, g.p) +=
+      x(g.k, g.t) * widenToF32(kernel.w(g.j, g.k, g.p));
+  Expr value = g.acc(g.n % P, g.t, g.n / P);
   if (spec.hasBias)
-    value += kernel.bias(n);
-  y(n, t) = value;
-  constrainTensor(y.output_buffer(), {kDynamicExtent, N});
+    value += kernel.bias(g.n);
+  g.y(g.n, g.t) = value;
+  constrainTensor(g.y.output_buffer(), {kDynamicExtent, N});
+  return g;
+}
+
+/// Prefill GEMM over panel-packed weights; fills the kernel's params.
+Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
+                  LinearKernel &kernel) {
+  const int R = static_cast<int>(schedule.tiles[0]);
+  const int P = static_cast<int>(schedule.tiles[1]);
+  const int V = static_cast<int>(schedule.vectorWidth);
+  PanelProduct g = definePanelProduct(spec, schedule, P, kernel);
+  Var n = g.n, t = g.t, j = g.j, p = g.p;
+  RDom k = g.k;
+  Func acc = g.acc, y = g.y;
 
   // The schedule. y walks column panels (outermost, parallel) and within a
   // panel tiles of `rows` tokens; each tile's acc is the register block.
@@ -208,23 +229,12 @@ Func buildPrefill(const LinearKernelSpec &spec, const KernelSchedule &schedule,
 /// parallel unit; a token's outputs of a panel accumulate in registers.
 Func buildDecodePanels(const LinearKernelSpec &spec,
                        const KernelSchedule &schedule, LinearKernel &kernel) {
-  const int K = static_cast<int>(spec.K), N = static_cast<int>(spec.N);
   const int P = static_cast<int>(schedule.tiles[1]);
   const int V = static_cast<int>(schedule.vectorWidth);
-  kernel.weightShape = {panelCount(N, P), K, P};
-  kernel.x = tensorInput(Halide::Float(32), "x", {kDynamicExtent, K});
-  kernel.w = tensorInput(spec.weightType, "w", kernel.weightShape);
-
-  Var n("n"), t("t"), j("j"), p("p");
-  RDom k(0, K, "k");
-  Func acc("acc"), y("y");
-  acc(j, t, p) = 0.0f;
-  acc(j, t, p) += kernel.x(k, t) * widenToF32(kernel.w(j, k, p));
-  Expr value = acc(n % P, t, n / P);
-  if (spec.hasBias)
-    value += kernel.bias(n);
-  y(n, t) = value;
-  constrainTensor(y.output_buffer(), {kDynamicExtent, N});
+  PanelProduct g = definePanelProduct(spec, schedule, P, kernel);
+  Var n = g.n, t = g.t, j = g.j, p = g.p;
+  RDom k = g.k;
+  Func acc = g.acc, y = g.y;
 
   Var np("np"), nj("nj");
   y.split(n, np, nj, P, TailStrategy::GuardWithIf)
