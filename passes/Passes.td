@@ -112,7 +112,17 @@ def SchedulePass : Pass<"mgc-schedule", "::mlir::ModuleOp"> {
     many column vectors as the ISA's vector registers hold (4 on AVX-512 and
     arm64, 2 on AVX2), parallel over column panels; in decode they stream weights in column
     blocks sized to keep every core busy.
+
+    With `naive` (what `mgc compile -O0` runs), every kernel gets the
+    schedule a straightforward loop nest would have: tiles of 1, scalar
+    lanes, no unrolling, one thread and no parallel loop, so each
+    optimization's effect can be measured against it. Weights are then
+    packed for that schedule too (rows, one output per panel).
   }];
+  let options = [
+    Option<"naive", "naive", "bool", /*default=*/"false",
+           "scalar, serial, untiled loops for every kernel (-O0)">,
+  ];
   let dependentDialects = ["::mgc::MgcDialect"];
 }
 

@@ -154,7 +154,15 @@ ScheduleAttr chooseSchedule(KernelOp kernel, Phase phase, TargetAttr target) {
   llvm_unreachable("unknown kernel kind");
 }
 
+/// The loop nest as written: every dimension a loop of single steps, no
+/// vectors, no unrolling, one thread.
+ScheduleAttr naiveSchedule(KernelOp kernel, Phase phase) {
+  return ScheduleAttr::get(kernel.getContext(), phase, {1, 1}, 1, 1, {}, 1);
+}
+
 struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
+  using SchedulePassBase::SchedulePassBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto target = dyn_cast_or_null<TargetAttr>(
@@ -169,7 +177,8 @@ struct SchedulePass : impl::SchedulePassBase<SchedulePass> {
       auto func = kernel->getParentOfType<func::FuncOp>();
       Phase phase = func && func.getName() == "decode" ? Phase::decode
                                                        : Phase::prefill;
-      kernel.setScheduleAttr(chooseSchedule(kernel, phase, target));
+      kernel.setScheduleAttr(naive ? naiveSchedule(kernel, phase)
+                                   : chooseSchedule(kernel, phase, target));
     });
   }
 };

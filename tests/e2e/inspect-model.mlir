@@ -2,7 +2,8 @@
 // plan: prefill and decode read f32 GEMM weights from the same panels (one
 // copy, bf16 decode reads rows: weight-types.mlir); activations share arena
 // slots by lifetime; attention with RoPE becomes rope, cache-append and
-// attention calls on the per-sequence caches.
+// attention calls on the per-sequence caches. At -O0 (naive schedules) the
+// panels are one column wide, i.e. the weights are stored as rows.
 
 // RUN: mgc compile %mgc_src_root/examples/llama.toml --random-weights -O0 -o %t.mgc
 // RUN: mgc inspect %t.mgc | FileCheck %s
@@ -20,18 +21,18 @@
 // CHECK-NEXT: arena: 1124 floats (4496 bytes) per token; 3360 floats if every activation tensor (views too) had its own
 // CHECK: prefill.embed.tokens(tokens, @embed.tokens.weight, %s[[X:[0-9]+]][T, 64])
 // CHECK-NEXT: prefill.layers.0.mixer_norm(%s[[X]][T, 64], @layers.0.mixer_norm.weight, %s[[N:[0-9]+]][T, 64])
-// CHECK-NEXT: prefill.layers.0.attn.q(%s[[N]][T, 64], @layers.0.attn.q.weight(panels 64), %s[[Q:[0-9]+]][T, 64])  [[[QFN:mgc_[0-9a-f]+]]]
+// CHECK-NEXT: prefill.layers.0.attn.q(%s[[N]][T, 64], @layers.0.attn.q.weight(panels 1), %s[[Q:[0-9]+]][T, 64])  [[[QFN:mgc_[0-9a-f]+]]]
 // CHECK: prefill.layers.0.attention.rope_q(%s[[Q]][T, 64], position, %s{{[0-9]+}}[T, 64])
 // CHECK-NEXT: prefill.layers.0.attention.rope_k(
 // CHECK-NEXT: prefill.layers.0.attention.append({{.*}}, position, @layers.0.attn.k_cache[position:+T], @layers.0.attn.v_cache[position:+T])
 // CHECK-NEXT: prefill.layers.0.attention(%s{{[0-9]+}}[T, 64], @layers.0.attn.k_cache, @layers.0.attn.v_cache, position, %s{{[0-9]+}}[T, 64])
 // The o projection has q's shapes and schedule: the same compiled function.
-// CHECK-NEXT: prefill.layers.0.attn.o({{.*}}@layers.0.attn.o.weight(panels 64){{.*}}  [[[QFN]]]
-// CHECK: prefill.output({{.*}}, @output.weight(panels 64), %s[[L:[0-9]+]][T, 512])
+// CHECK-NEXT: prefill.layers.0.attn.o({{.*}}@layers.0.attn.o.weight(panels 1){{.*}}  [[[QFN]]]
+// CHECK: prefill.output({{.*}}, @output.weight(panels 1), %s[[L:[0-9]+]][T, 512])
 // CHECK-NEXT: -> logits %s[[L]][T, 512]
 
 // CHECK: entry decode (1 tokens)
-// CHECK: decode.layers.0.attn.q(%s{{[0-9]+}}[1, 64], @layers.0.attn.q.weight(panels 64), %s{{[0-9]+}}[1, 64])
+// CHECK: decode.layers.0.attn.q(%s{{[0-9]+}}[1, 64], @layers.0.attn.q.weight(panels 1), %s{{[0-9]+}}[1, 64])
 // CHECK: -> logits %s{{[0-9]+}}[1, 512]
 
 // At -O2 (mgc-fuse-projections) q, k and v are one product, as are the

@@ -1,5 +1,6 @@
 // -O2 (fused projections, decode reading the parts of a fused result in
-// place) computes what -O0 computes: the same logits over a prefill and 36
+// place, the target's schedules) computes what -O0 (no fusion, naive
+// scalar and serial schedules) computes: the same logits over a prefill and 36
 // decode steps, for a dense model, MoE models with and without projection
 // biases, DeepSeek-V3's latent attention and a Jamba-style hybrid.
 //
@@ -27,10 +28,12 @@
 // RUN: mgc run %t.jamba2.mgc --tokens 1,2,3,4 -n 40 --dump-logits %t.jamba2.f32 > /dev/null
 // RUN: mgc-compare-logits %t.jamba2.f32 %t.jamba0.f32 --vocab 512 --positions 40 | FileCheck %s
 //
-// The fused models really are fused.
+// The fused models really are fused, and -O0's kernels read rows.
+// RUN: mgc inspect %t.llama0.mgc | FileCheck %s --check-prefix=NAIVE
 // RUN: mgc inspect %t.qwen2.mgc | FileCheck %s --check-prefix=QWEN
 // RUN: mgc inspect %t.ds2.mgc | FileCheck %s --check-prefix=DS
 
 // CHECK: positions 40, max abs error
+// NAIVE: prefill.layers.0.attn.q({{.*}}@layers.0.attn.q.weight(panels 1),
 // QWEN: decode.layers.0.attn.q+k+v({{.*}}@layers.0.attn.q+k+v.weight(panels {{[0-9]+}}), @layers.0.attn.q+k+v.bias,
 // DS: decode.layers.0.attn.q_a+kv_a(

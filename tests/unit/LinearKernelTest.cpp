@@ -245,7 +245,10 @@ INSTANTIATE_TEST_SUITE_P(
                     LinearCase{true, 37, 72, 1, 16, 16, 2, false, true},
                     LinearCase{true, 37, 13, 1, 8, 8, 4, true, false},
                     LinearCase{true, 5, 3, 1, 16, 16, 1, false, true},
-                    LinearCase{true, 64, 24, 1, 32, 16, 3, false, true}));
+                    LinearCase{true, 64, 24, 1, 32, 16, 3, false, true},
+                    // -O0's naive schedule: scalar, untiled, serial.
+                    LinearCase{false, 37, 20, 1, 1, 1, 1, true, false},
+                    LinearCase{true, 37, 13, 1, 1, 1, 1, true, false}));
 
 /// The assembly of a decode kernel with bf16 weights compiled for `target`.
 std::string decodeAssembly(const char *target, const std::string &name) {
@@ -275,6 +278,42 @@ TEST(LinearKernel, Bf16DecodeUsesDotProductsWhereTheTargetHasThem) {
       decodeAssembly(mgc::kHalideX86Avx512, "decode_bf16_widened");
   EXPECT_FALSE(widened.empty());
   EXPECT_EQ(widened.find("vdpbf16ps"), std::string::npos);
+}
+
+/// Halide's lowered statement of case `c` (f32 weights) for the AVX-512
+/// target: the loop nest as the schedule made it.
+std::string loweredStatement(const LinearCase &c, const std::string &name) {
+  mgc::LinearKernelResult built = mgc::buildLinearKernel(
+      {c.K, c.N, c.bias}, scheduleFor(c, mgc::kHalideX86Avx512));
+  EXPECT_TRUE(built.kernel) << built.error;
+  if (!built.kernel)
+    return "";
+  const std::string path = testing::TempDir() + name + ".stmt";
+  built.kernel->pipeline.compile_to_lowered_stmt(
+      path, built.kernel->arguments, Halide::Text, built.kernel->target);
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// -O0's schedule really is the naive loop nest: no loop is vectorized or run
+// in parallel, where the optimized schedule of the same product has both.
+// (LLVM may still vectorize a scalar loop on its own; that is not the
+// schedule's doing.)
+TEST(LinearKernel, NaiveScheduleIsAPlainLoopNest) {
+  for (bool decode : {false, true}) {
+    SCOPED_TRACE(decode ? "decode" : "prefill");
+    const std::string naive = loweredStatement(
+        {decode, 768, 256, 1, 1, 1, 1, true, false}, "naive_linear");
+    ASSERT_FALSE(naive.empty());
+    EXPECT_EQ(naive.find("vectorized"), std::string::npos);
+    EXPECT_EQ(naive.find("parallel"), std::string::npos);
+    EXPECT_EQ(naive.find("ramp("), std::string::npos);
+    const std::string tuned = loweredStatement(
+        {decode, 768, 256, decode ? 1 : 6, 64, 16, 1, true, true},
+        "tuned_linear");
+    EXPECT_NE(tuned.find("parallel"), std::string::npos);
+    EXPECT_NE(tuned.find("ramp("), std::string::npos);
+  }
 }
 
 TEST(WeightPacking, LayoutMatchesFormula) {

@@ -42,9 +42,9 @@ const char *mgc::compileUsage() {
          "  --target NAME              host (default), x86-64-avx2, "
          "x86-64-avx512,\n"
          "                             x86-64-avx512-bf16, arm64\n"
-         "  -O0 | -O2                  no optimization | CSE, canonicalization "
-         "and\n"
-         "                             fused projections (the default)\n"
+         "  -O0 | -O2                  no fusion and naive (scalar, serial)\n"
+         "                             kernel schedules | CSE, canonicalization,\n"
+         "                             fusion and target schedules (the default)\n"
          "  --emit=mlir                print the model-level IR\n"
          "  --emit=scheduled-mlir      print the IR outlined into kernels, each\n"
          "                             with the schedule chosen for the target\n"
@@ -203,7 +203,9 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
   if (options.emit == "scheduled-mlir" || options.emit == "artifact" ||
       options.emit == "exe") {
     pm.addPass(mgc::createOutlineKernelsPass());
-    pm.addPass(mgc::createSchedulePass());
+    mgc::SchedulePassOptions schedule;
+    schedule.naive = !options.optimize;
+    pm.addPass(mgc::createSchedulePass(schedule));
   }
 }
 
