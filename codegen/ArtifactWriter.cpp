@@ -171,6 +171,7 @@ std::string mgc::writeArtifact(LoweredModel &model,
   s.kernelSeconds = secondsSince(start);
   s.compiled = kernelStats.compiled;
   s.cached = kernelStats.cached;
+  s.libraryCached = kernelStats.libraryCached;
 
   if (std::string error = validatePlan(model.plan, weights.size());
       !error.empty())
@@ -179,5 +180,9 @@ std::string mgc::writeArtifact(LoweredModel &model,
   s.codeBytes = code.size();
   s.weightBytes = weights.size();
   s.planBytes = plan.size();
-  return writeModelFile(options.output, model.targetName, plan, code, weights);
+  start = std::chrono::steady_clock::now();
+  std::string error =
+      writeModelFile(options.output, model.targetName, plan, code, weights);
+  s.writeSeconds = secondsSince(start);
+  return error;
 }

@@ -35,6 +35,8 @@ struct ArtifactStats {
   int cached = 0;           // objects taken from the cache
   double kernelSeconds = 0; // compiling and linking
   double weightSeconds = 0; // reading and packing weights
+  double writeSeconds = 0;  // writing the model file
+  bool libraryCached = false; // the linked kernel library was cached
   uint64_t codeBytes = 0, weightBytes = 0, planBytes = 0;
 };
 

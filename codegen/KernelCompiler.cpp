@@ -474,16 +474,40 @@ std::string buildKernelLibrary(const std::vector<KernelRequest> &requests,
 
   // The runtime is one more job, with its own cache name.
   const size_t jobs = requests.size() + 1;
+  std::vector<std::string> hashes(jobs);
+  for (size_t i = 0; i < jobs; ++i)
+    hashes[i] = contentHash(
+        i == requests.size()
+            ? "halide-runtime;" + options.halideTarget
+            : requests[i].key() + ";symbol=" + requests[i].symbol);
+  const std::vector<std::string> linkFlags = {
+      "-Wl,-Bsymbolic", "-Wl,--no-undefined", "-lpthread", "-ldl", "-lm"};
+
+  // The linked library is cached too, under its objects' names in link
+  // order and the link command: a recompile of an unchanged model neither
+  // copies objects nor runs the linker.
+  std::string libraryKey = "library;" + compiler;
+  for (const std::string &flag : linkFlags)
+    libraryKey += ";" + flag;
+  for (const std::string &hash : hashes)
+    libraryKey += ";" + hash;
+  const std::string libraryName = contentHash(libraryKey) + ".so";
+  if (!cacheDir.empty() &&
+      readFile(cacheDir + "/" + libraryName, sharedObject)) {
+    if (stats) {
+      stats->cached = int(jobs);
+      stats->libraryCached = true;
+    }
+    return {};
+  }
+
   std::vector<std::string> objects(jobs), errors(jobs);
   std::atomic<size_t> next{0};
   std::atomic<int> compiled{0}, cached{0};
   auto work = [&] {
     for (size_t i; (i = next++) < jobs;) {
       bool isRuntime = i == requests.size();
-      std::string key =
-          isRuntime ? "halide-runtime;" + options.halideTarget
-                    : requests[i].key() + ";symbol=" + requests[i].symbol;
-      std::string hash = contentHash(key);
+      const std::string &hash = hashes[i];
       std::string object = options.workDir + "/" + hash + ".o";
       objects[i] = object;
       if (!cacheDir.empty() && copyFile(cacheDir + "/" + hash + ".o", object)) {
@@ -521,14 +545,14 @@ std::string buildKernelLibrary(const std::vector<KernelRequest> &requests,
   std::string output = options.workDir + "/kernels.so";
   std::vector<std::string> argv = {compiler, "-shared", "-fPIC", "-o", output};
   argv.insert(argv.end(), objects.begin(), objects.end());
-  for (const char *flag :
-       {"-Wl,-Bsymbolic", "-Wl,--no-undefined", "-lpthread", "-ldl", "-lm"})
-    argv.push_back(flag);
+  argv.insert(argv.end(), linkFlags.begin(), linkFlags.end());
   if (std::string error = runTool(argv, options.workDir + "/link.log");
       !error.empty())
     return "linking the kernels failed: " + error;
   if (!readFile(output, sharedObject))
     return "cannot read the linked kernels " + output;
+  if (!cacheDir.empty())
+    storeInCache(cacheDir, libraryName, output);
   return {};
 }
 

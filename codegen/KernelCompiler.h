@@ -33,8 +33,9 @@ struct KernelLibraryOptions {
 
 /// What building a library did.
 struct KernelLibraryStats {
-  int compiled = 0; // objects compiled now
-  int cached = 0;   // objects taken from the cache
+  int compiled = 0;           // objects compiled now
+  int cached = 0;             // objects taken from the cache
+  bool libraryCached = false; // the linked library came from the cache
 };
 
 /// The default object cache: $MGC_CACHE_DIR, else $XDG_CACHE_HOME/mgc/kernels,

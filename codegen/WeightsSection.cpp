@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <thread>
 #include <unistd.h>
 
 using namespace mgc;
@@ -89,8 +91,7 @@ std::string sourceValues(const std::string &name,
   int64_t n = planElements(shape, 1);
   out.resize(size_t(n));
   if (source.random) {
-    for (int64_t i = 0; i < n; ++i)
-      out[size_t(i)] = randomWeight(name, shape, source.seed, i);
+    fillRandomWeights(name, shape, source.seed, out.data(), n);
     return {};
   }
   if (!source.file)
@@ -176,19 +177,76 @@ std::string modelValues(const std::string &name,
 
 } // namespace
 
+namespace {
+
+/// What randomWeight needs of a weight, computed once per weight.
+struct RandomStream {
+  uint64_t key;    // the name's hash mixed with the seed
+  float divisor;   // a uniform value in (-1, 1) is divided by it,
+  float factor;    // then multiplied by this (one of them is 1: exact)
+  float constant;  // when set (norm vectors), every value; else NaN
+};
+
+RandomStream randomStream(const std::string &name,
+                          const std::vector<int64_t> &shape, uint64_t seed) {
+  RandomStream stream{nameHash(name) ^ splitmix64(seed), 1.0f, 0.02f,
+                      std::numeric_limits<float>::quiet_NaN()};
+  if (shape.size() >= 2) {
+    stream.divisor = std::sqrt(float(shape.back()));
+    stream.factor = 1.0f;
+  }
+  else if (name.find("norm") != std::string::npos)
+    stream.constant = 1.0f;
+  return stream;
+}
+
+float randomValue(const RandomStream &stream, int64_t index) {
+  uint64_t bits = splitmix64(
+      stream.key ^ splitmix64(uint64_t(index) * 0x632be59bd9b4e019ull));
+  // Uniform in (-1, 1) from the top 24 bits.
+  float u = (float(bits >> 40) + 0.5f) / float(1 << 24) * 2.0f - 1.0f;
+  return stream.factor * (u / stream.divisor);
+}
+
+} // namespace
+
 float mgc::randomWeight(const std::string &name,
                         const std::vector<int64_t> &shape, uint64_t seed,
                         int64_t index) {
-  uint64_t bits =
-      splitmix64(nameHash(name) ^ splitmix64(seed) ^
-                 splitmix64(uint64_t(index) * 0x632be59bd9b4e019ull));
-  // Uniform in (-1, 1) from the top 24 bits.
-  float u = (float(bits >> 40) + 0.5f) / float(1 << 24) * 2.0f - 1.0f;
-  if (shape.size() >= 2)
-    return u / std::sqrt(float(shape.back()));
-  if (name.find("norm") != std::string::npos)
-    return 1.0f;
-  return 0.02f * u;
+  RandomStream stream = randomStream(name, shape, seed);
+  return std::isnan(stream.constant) ? randomValue(stream, index)
+                                     : stream.constant;
+}
+
+void mgc::fillRandomWeights(const std::string &name,
+                            const std::vector<int64_t> &shape, uint64_t seed,
+                            float *out, int64_t count) {
+  const RandomStream stream = randomStream(name, shape, seed);
+  if (!std::isnan(stream.constant)) {
+    std::fill(out, out + count, stream.constant);
+    return;
+  }
+  auto fill = [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      out[i] = randomValue(stream, i);
+  };
+  // Large matrices are split between the cores: a 125M-parameter model's
+  // weights are otherwise most of a cached compile.
+  const int64_t kPerThread = int64_t(1) << 20;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = unsigned(std::min<int64_t>(threads, count / kPerThread));
+  if (threads < 2) {
+    fill(0, count);
+    return;
+  }
+  std::vector<std::thread> workers;
+  const int64_t chunk = (count + threads - 1) / threads;
+  for (unsigned t = 1; t < threads; ++t)
+    workers.emplace_back(fill, std::min(count, t * chunk),
+                         std::min(count, (t + 1) * chunk));
+  fill(0, chunk);
+  for (std::thread &worker : workers)
+    worker.join();
 }
 
 std::string
@@ -254,11 +312,23 @@ mgc::buildWeightsSection(Plan &plan,
       const int64_t matrices = planElements(shape, 1) / (N * K);
       const int64_t matrixPacked = packedPanelElements(N, K, w.panel);
       elements = uint64_t(matrices * matrixPacked);
-      packed.assign(size_t(elements), 0.0f);
+      if (planTypeBytes(w.type) * elements != w.bytes)
+        return "internal error: weight '" + w.name + "' size mismatch";
+      // f32 panels are packed in place (the section is aligned for floats);
+      // other types go through a buffer and are converted.
+      float *target = w.type == PlanType::f32
+                          ? reinterpret_cast<float *>(&section[size_t(w.offset)])
+                          : nullptr;
+      if (!target) {
+        packed.resize(size_t(elements));
+        target = packed.data();
+      }
       for (int64_t m = 0; m < matrices; ++m)
         packForPanels(values.data() + m * N * K, N, K, w.panel,
-                      packed.data() + m * matrixPacked);
-      data = packed.data();
+                      target + m * matrixPacked);
+      if (w.type != PlanType::f32)
+        store(w.type, packed.data(), elements, &section[size_t(w.offset)]);
+      continue;
     }
     if (planTypeBytes(w.type) * elements != w.bytes)
       return "internal error: weight '" + w.name + "' size mismatch";

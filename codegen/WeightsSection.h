@@ -43,6 +43,12 @@ using WeightParts =
 float randomWeight(const std::string &name, const std::vector<int64_t> &shape,
                    uint64_t seed, int64_t index);
 
+/// Values 0 .. count-1 of randomWeight(name, shape, seed, i) into `out`,
+/// using the machine's cores for large weights.
+void fillRandomWeights(const std::string &name,
+                       const std::vector<int64_t> &shape, uint64_t seed,
+                       float *out, int64_t count);
+
 /// Fills `section` with plan.weights, setting each weight's offset and
 /// size. `sourceShapes[i]` is the shape the model gives weight i (before
 /// packing); `splats[i]`, when set, is the value of every element of a

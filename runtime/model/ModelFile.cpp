@@ -62,29 +62,70 @@ namespace {
 
 constexpr uint64_t kChecksumPrime = 0x9E3779B97F4A7C15ull;
 
-/// Folds the 8-byte words of `data` (size a multiple of 8) into `h`.
-uint64_t checksumWords(uint64_t h, const uint8_t *data, uint64_t size) {
-  for (uint64_t i = 0; i + 8 <= size; i += 8) {
-    uint64_t word;
-    std::memcpy(&word, data + i, 8);
-    h = (h ^ word) * kChecksumPrime;
-    h ^= h >> 29;
-  }
-  return h;
+uint64_t mixWord(uint64_t h, uint64_t word) {
+  h = (h ^ word) * kChecksumPrime;
+  return h ^ (h >> 29);
 }
 
-/// Folds the last size % 8 bytes of `data` into `h` and finishes.
-uint64_t checksumTail(uint64_t h, const uint8_t *data, uint64_t size) {
-  for (uint64_t i = size / 8 * 8; i < size; ++i)
-    h = (h ^ data[i]) * kChecksumPrime;
-  return h ^ (h >> 32);
-}
+/// A multiply-xor hash over the 8-byte words of a byte run, word i feeding
+/// lane i % 4: four independent chains keep the multiplier busy (one chain
+/// hashed a 500 MB model at a third of the speed). The lanes fold into one
+/// value, then the bytes after the last whole word.
+class Checksum {
+public:
+  explicit Checksum(uint64_t size) {
+    for (uint64_t i = 0; i < kLanes; ++i)
+      lanes_[i] = (0xCBF29CE484222325ull ^ size) + i;
+  }
+
+  /// Folds in the whole words of `data`; they follow the words before.
+  void addWords(const uint8_t *data, uint64_t size) {
+    uint64_t count = size / 8, i = 0;
+    for (; i < count && words_ % kLanes != 0; ++i)
+      addWord(load(data + 8 * i));
+    for (; i + kLanes <= count; i += kLanes) {
+      for (uint64_t lane = 0; lane < kLanes; ++lane)
+        lanes_[lane] = mixWord(lanes_[lane], load(data + 8 * (i + lane)));
+      words_ += kLanes;
+    }
+    for (; i < count; ++i)
+      addWord(load(data + 8 * i));
+  }
+
+  /// The checksum, given the run's last `size % 8` bytes at data + size / 8 * 8.
+  uint64_t finish(const uint8_t *data, uint64_t size) const {
+    uint64_t h = lanes_[0];
+    for (uint64_t lane = 1; lane < kLanes; ++lane)
+      h = mixWord(h, lanes_[lane]);
+    for (uint64_t i = size / 8 * 8; i < size; ++i)
+      h = (h ^ data[i]) * kChecksumPrime;
+    return h ^ (h >> 32);
+  }
+
+private:
+  static constexpr uint64_t kLanes = 4;
+
+  static uint64_t load(const uint8_t *p) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    return word;
+  }
+
+  void addWord(uint64_t word) {
+    lanes_[words_ % kLanes] = mixWord(lanes_[words_ % kLanes], word);
+    ++words_;
+  }
+
+  uint64_t lanes_[kLanes];
+  uint64_t words_ = 0;
+};
 
 } // namespace
 
 uint64_t mgc::modelChecksum(const uint8_t *data, uint64_t size) {
-  uint64_t h = checksumWords(0xCBF29CE484222325ull ^ size, data, size);
-  return checksumTail(h, data, size);
+  Checksum checksum(size);
+  checksum.addWords(data, size);
+  return checksum.finish(data, size);
 }
 
 std::string mgc::writeModelFile(const std::string &path,
@@ -110,11 +151,10 @@ std::string mgc::writeModelFile(const std::string &path,
   auto bytes = [](std::string_view s) {
     return reinterpret_cast<const uint8_t *>(s.data());
   };
-  uint64_t checksum = checksumWords(
-      0xCBF29CE484222325ull ^ (body.size() + weights.size()), bytes(body),
-      body.size());
-  checksum = checksumWords(checksum, bytes(weights), weights.size());
-  checksum = checksumTail(checksum, bytes(weights), weights.size());
+  Checksum running(body.size() + weights.size());
+  running.addWords(bytes(body), body.size());
+  running.addWords(bytes(weights), weights.size());
+  const uint64_t checksum = running.finish(bytes(weights), weights.size());
 
   uint8_t header[kHeaderSize] = {};
   std::memcpy(header, kModelFileMagic, sizeof(kModelFileMagic));
@@ -135,9 +175,12 @@ std::string mgc::writeModelFile(const std::string &path,
   mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, 0666 & ~mask);
+  // No fsync, as with any compiler's output: the rename makes the file
+  // appear whole or not at all to readers, and flushing half a gigabyte to
+  // disk took longer than all the rest of a cached compile.
   bool ok = writeAll(fd, header, sizeof(header)) &&
             writeAll(fd, body.data(), body.size()) &&
-            writeAll(fd, weights.data(), weights.size()) && ::fsync(fd) == 0;
+            writeAll(fd, weights.data(), weights.size());
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
     std::string message = path + ": write failed: " + std::strerror(errno);

@@ -34,7 +34,7 @@ namespace mgc {
 
 inline constexpr char kModelFileMagic[8] = {'M', 'G', 'C', 'M',
                                             'O', 'D', 'E', 'L'};
-inline constexpr uint32_t kModelFileVersion = 1;
+inline constexpr uint32_t kModelFileVersion = 2;
 inline constexpr uint32_t kHeaderSize = 128;
 inline constexpr uint64_t kWeightsAlignment = 4096;
 
@@ -44,7 +44,8 @@ struct Section {
   uint64_t size = 0;
 };
 
-/// 64-bit checksum of `size` bytes (a multiply-xor hash over 8-byte words).
+/// 64-bit checksum of `size` bytes (a multiply-xor hash over 8-byte words,
+/// in four interleaved lanes).
 uint64_t modelChecksum(const uint8_t *data, uint64_t size);
 
 /// Writes a model file atomically (a temporary beside `path`, renamed into

@@ -249,23 +249,28 @@ def llama2c_tokenizer(pieces):
 # --- compiled model --------------------------------------------------------
 
 def model_checksum(data):
+    """runtime/model/ModelFile.cpp's checksum: word i feeds lane i % 4."""
     prime = 0x9E3779B97F4A7C15
     mask = (1 << 64) - 1
-    h = 0xCBF29CE484222325 ^ len(data)
-    i = 0
-    while i + 8 <= len(data):
-        word = struct.unpack_from("<Q", data, i)[0]
+
+    def mix(h, word):
         h = ((h ^ word) * prime) & mask
-        h ^= h >> 29
-        i += 8
-    while i < len(data):
-        h = ((h ^ data[i]) * prime) & mask
-        i += 1
+        return h ^ (h >> 29)
+
+    lanes = [((0xCBF29CE484222325 ^ len(data)) + i) & mask for i in range(4)]
+    words = len(data) // 8
+    for i in range(words):
+        lanes[i % 4] = mix(lanes[i % 4], struct.unpack_from("<Q", data, 8 * i)[0])
+    h = lanes[0]
+    for lane in lanes[1:]:
+        h = mix(h, lane)
+    for byte in data[8 * words:]:
+        h = ((h ^ byte) * prime) & mask
     return h ^ (h >> 32)
 
 
 def model_file(target=b"x86-64-avx512", plan=b"plan", code=b"\x7fELF",
-               weights=b"\0" * 64, version=1):
+               weights=b"\0" * 64, version=2):
     plan_off = 128
     code_off = plan_off + len(plan)
     weights_off = (code_off + len(code) + 4095) // 4096 * 4096
@@ -436,7 +441,7 @@ def main():
     # Compiled model files.
     write("model_file", "valid.mgc", model_file())
     write("model_file", "empty-sections.mgc", model_file(plan=b"", code=b"", weights=b""))
-    write("model_file", "version2.mgc", model_file(version=2))
+    write("model_file", "version1.mgc", model_file(version=1))
     write("model_file", "header-only.mgc", model_file()[:128])
     # Round-trip inputs (no magic): target, plan, code, weights.
     # (FuzzedDataProvider strings end at a backslash and another character.)

@@ -91,10 +91,10 @@ TEST_F(ModelFileTest, RefusesOtherFiles) {
 
 TEST_F(ModelFileTest, RefusesAnotherVersion) {
   std::string data = bytes();
-  data[8] = 2;
+  data[8] = 3;
   overwrite(data);
-  EXPECT_NE(openError().find("format version 2 is not supported by this "
-                             "runtime, which reads version 1"),
+  EXPECT_NE(openError().find("format version 3 is not supported by this "
+                             "runtime, which reads version 2"),
             std::string::npos);
 }
 

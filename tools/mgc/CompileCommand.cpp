@@ -1,6 +1,7 @@
 //===- CompileCommand.cpp - `mgc compile` -----------------------*- C++ -*-===//
 
 #include "tools/mgc/CompileCommand.h"
+#include "tools/mgc/CompileTimeReport.h"
 #include "tools/mgc/EmitArtifact.h"
 
 #include "codegen/TargetDescription.h"
@@ -31,6 +32,7 @@ const char *mgc::compileUsage() {
          "                   [--mlir-print-ir-after-all] [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR] [--tokenizer FILE]\n"
          "                   [--random-weights[=SEED]] [--weight-type TYPE]\n"
+         "                   [--time-report]\n"
          "\n"
          "  INPUT                      a model description (TOML), a Hugging "
          "Face\n"
@@ -62,6 +64,9 @@ const char *mgc::compileUsage() {
          "                             in f32)\n"
          "  --random-weights[=SEED]    synthesize deterministic weights instead of\n"
          "                             reading a weight file\n"
+         "  --time-report              print to stderr where the time went\n"
+         "                             (passes, weights, kernels compiled or\n"
+         "                             cached, writing)\n"
          "  --mlir-print-ir-after-all  print the IR after every pass to "
          "stderr\n"
          "  --mlir-print-debuginfo     print each op's source location\n"
@@ -157,6 +162,8 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
       options.printIrAfterAll = true;
     } else if (arg == "--mlir-print-debuginfo") {
       options.printDebugInfo = true;
+    } else if (arg == "--time-report") {
+      options.timeReport = true;
     } else if (arg.size() > 1 && arg[0] == '-') {
       return fail("unknown option '" + arg + "'\n" + compileUsage());
     } else if (options.input.empty()) {
@@ -219,10 +226,12 @@ int mgc::runCompile(const CompileOptions &options) {
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
+  CompileTimeReport times;
   OwningOpRef<ModuleOp> module = readModelInput(
       options.input, "mgc compile", context, sourceMgr, llvm::errs());
   if (!module)
     return 1;
+  times.lap("front end");
 
   PassManager pm(&context);
   buildPipeline(pm, options);
@@ -242,8 +251,13 @@ int mgc::runCompile(const CompileOptions &options) {
   }
   if (failed(pm.run(*module)))
     return 1;
-  if (options.emit == "artifact" || options.emit == "exe")
-    return emitArtifact(*module, options);
+  times.lap("passes");
+  if (options.emit == "artifact" || options.emit == "exe") {
+    int status = emitArtifact(*module, options, times);
+    if (status == 0 && options.timeReport)
+      times.print();
+    return status;
+  }
 
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -259,5 +273,8 @@ int mgc::runCompile(const CompileOptions &options) {
     fail(error);
     return 1;
   }
+  times.lap("writing", std::to_string(text.size()) + " bytes of IR");
+  if (options.timeReport)
+    times.print();
   return 0;
 }

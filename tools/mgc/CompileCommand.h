@@ -28,6 +28,7 @@ struct CompileOptions {
   bool randomWeights = false; // synthesize weights instead of reading them
   uint64_t seed = 0;          // --random-weights=SEED
   std::string weightType = "f32"; // matrix weights: f32, f16 or bf16
+  bool timeReport = false;    // print where the compile's time went
 };
 
 /// Parses the arguments after `compile`. Returns false after printing a

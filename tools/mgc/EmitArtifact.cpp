@@ -133,7 +133,8 @@ std::string writeExe(const std::string &output, const std::string &stub,
 
 } // namespace
 
-int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options) {
+int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options,
+                      CompileTimeReport &times) {
   LoweredModel model;
   if (mlir::failed(lowerModel(module, model)))
     return 1;
@@ -184,12 +185,25 @@ int mgc::emitArtifact(mlir::ModuleOp module, const CompileOptions &options) {
     ::close(fd);
     artifact.output = modelTemp.str().str();
   }
-  std::string error = writeArtifact(model, artifact);
+  times.lap("lowering");
+  ArtifactStats written;
+  std::string error = writeArtifact(model, artifact, &written);
   if (error.empty() && options.emit == "exe")
     error = writeExe(options.output, stub, artifact.output);
   if (!modelTemp.empty())
     llvm::sys::fs::remove(modelTemp);
   if (!error.empty())
     return fail(error);
+  times.add("weights", written.weightSeconds,
+            std::to_string(written.weightBytes) + " bytes");
+  times.add("kernels", written.kernelSeconds,
+            std::to_string(written.functions) + " functions: " +
+                std::to_string(written.compiled) + " objects compiled, " +
+                std::to_string(written.cached) + " cached" +
+                (written.libraryCached ? ", linked library cached" : ""));
+  times.add("writing", written.writeSeconds,
+            std::to_string(written.planBytes + written.codeBytes +
+                           written.weightBytes) +
+                " bytes");
   return 0;
 }

@@ -10,14 +10,17 @@
 #define MGC_TOOLS_MGC_EMITARTIFACT_H
 
 #include "tools/mgc/CompileCommand.h"
+#include "tools/mgc/CompileTimeReport.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
 namespace mgc {
 
 /// Writes the compiled model of the scheduled `module` to options.output.
-/// Returns the process exit status; errors go to stderr.
-int emitArtifact(mlir::ModuleOp module, const CompileOptions &options);
+/// Returns the process exit status; errors go to stderr. Each phase
+/// (lowering, weights, kernels, writing) ends with a lap of `times`.
+int emitArtifact(mlir::ModuleOp module, const CompileOptions &options,
+                 CompileTimeReport &times);
 
 } // namespace mgc
 
