@@ -194,9 +194,9 @@ RandomStream randomStream(const std::string &name,
   if (shape.size() >= 2) {
     stream.divisor = std::sqrt(float(shape.back()));
     stream.factor = 1.0f;
-  }
-  else if (name.find("norm") != std::string::npos)
+  } else if (name.find("norm") != std::string::npos) {
     stream.constant = 1.0f;
+  }
   return stream;
 }
 
