@@ -125,6 +125,35 @@ void store(PlanType type, const float *values, uint64_t count, char *out) {
   std::memcpy(out, encoded.data(), size_t(count) * 2);
 }
 
+/// Elements of a weight of `shape` [..., N, K] packed in panels of `panel`
+/// columns: each trailing matrix (one per expert of a stacked expert
+/// weight) is packed on its own.
+int64_t panelWeightElements(const std::vector<int64_t> &shape, int64_t panel) {
+  const int64_t N = shape[shape.size() - 2], K = shape.back();
+  return planElements(shape, 1) / (N * K) * packedPanelElements(N, K, panel);
+}
+
+/// Stores `values` of `shape` [..., N, K] at `out` as `type`, in panels of
+/// `panel` columns. f32 panels are packed in place (the section is aligned
+/// for floats); other types are packed into `buffer`, then converted.
+void storePanels(const std::vector<float> &values,
+                 const std::vector<int64_t> &shape, int64_t panel,
+                 PlanType type, char *out, std::vector<float> &buffer) {
+  const int64_t N = shape[shape.size() - 2], K = shape.back();
+  const int64_t matrices = planElements(shape, 1) / (N * K);
+  const int64_t matrixPacked = packedPanelElements(N, K, panel);
+  float *target = reinterpret_cast<float *>(out);
+  if (type != PlanType::f32) {
+    buffer.resize(size_t(matrices * matrixPacked));
+    target = buffer.data();
+  }
+  for (int64_t m = 0; m < matrices; ++m)
+    packForPanels(values.data() + m * N * K, N, K, panel,
+                  target + m * matrixPacked);
+  if (type != PlanType::f32)
+    store(type, buffer.data(), uint64_t(matrices * matrixPacked), out);
+}
+
 /// Rounds every value of weight `name` to `precision` (a no-op for f32).
 /// Returns "" or why the weight does not fit the type.
 std::string roundTo(PlanType precision, const std::string &name,
@@ -174,10 +203,6 @@ std::string modelValues(const std::string &name,
            "' do not add up to its shape";
   return {};
 }
-
-} // namespace
-
-namespace {
 
 /// What randomWeight needs of a weight, computed once per weight.
 struct RandomStream {
@@ -303,36 +328,17 @@ mgc::buildWeightsSection(Plan &plan,
         return error;
       loaded = &w.name;
     }
-    const float *data = values.data();
-    uint64_t elements = values.size();
-    if (w.layout == WeightLayout::panels) {
-      // [..., N, K]: each trailing matrix (one per expert of a stacked
-      // expert weight) packed on its own.
-      const int64_t N = shape[shape.size() - 2], K = shape.back();
-      const int64_t matrices = planElements(shape, 1) / (N * K);
-      const int64_t matrixPacked = packedPanelElements(N, K, w.panel);
-      elements = uint64_t(matrices * matrixPacked);
-      if (planTypeBytes(w.type) * elements != w.bytes)
-        return "internal error: weight '" + w.name + "' size mismatch";
-      // f32 panels are packed in place (the section is aligned for floats);
-      // other types go through a buffer and are converted.
-      float *target = w.type == PlanType::f32
-                          ? reinterpret_cast<float *>(&section[size_t(w.offset)])
-                          : nullptr;
-      if (!target) {
-        packed.resize(size_t(elements));
-        target = packed.data();
-      }
-      for (int64_t m = 0; m < matrices; ++m)
-        packForPanels(values.data() + m * N * K, N, K, w.panel,
-                      target + m * matrixPacked);
-      if (w.type != PlanType::f32)
-        store(w.type, packed.data(), elements, &section[size_t(w.offset)]);
-      continue;
-    }
+    const uint64_t elements =
+        w.layout == WeightLayout::panels
+            ? uint64_t(panelWeightElements(shape, w.panel))
+            : uint64_t(values.size());
     if (planTypeBytes(w.type) * elements != w.bytes)
       return "internal error: weight '" + w.name + "' size mismatch";
-    store(w.type, data, elements, &section[size_t(w.offset)]);
+    char *out = &section[size_t(w.offset)];
+    if (w.layout == WeightLayout::panels)
+      storePanels(values, shape, w.panel, w.type, out, packed);
+    else
+      store(w.type, values.data(), elements, out);
   }
   return {};
 }
