@@ -204,6 +204,15 @@ private:
     c.args = std::move(args);
     entry->calls.push_back(std::move(c));
   }
+  /// Lets the runtime run the entry's last call on the last row alone when
+  /// it is the logits product of a prefill (token rows are independent
+  /// there, and generation needs only the last position's logits).
+  void markLastRowCall() {
+    if (entry->tokens == kTokensExtent && !entry->calls.empty() &&
+        entry->calls.back().op == "logits" &&
+        entry->calls.back().kind == CallKind::kernel)
+      entry->calls.back().lastRowSuffices = true;
+  }
   /// Appends a runtime step (not a kernel) for the current mgc.kernel.
   PlanCall &step(CallKind kind, std::vector<PlanArg> args,
                  const std::string &suffix) {

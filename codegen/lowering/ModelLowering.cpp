@@ -731,6 +731,7 @@ LogicalResult Lowering::lowerEntry(func::FuncOp func) {
       if (out.plan.vocab != 0 && out.plan.vocab != shape[1])
         return ret.emitError() << "entry points disagree on the vocabulary";
       out.plan.vocab = shape[1];
+      markLastRowCall();
       returned = true;
     } else if (isa<ConstantOp>(op) && op.use_empty()) {
       continue;

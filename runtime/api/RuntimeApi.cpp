@@ -107,6 +107,16 @@ mgc_status_t mgc_session_eval(mgc_session_t *session, const int32_t *tokens,
   return report(session->session->eval(tokens, count, logits));
 }
 
+mgc_status_t mgc_session_eval_last(mgc_session_t *session,
+                                   const int32_t *tokens, int64_t count,
+                                   float *logits) {
+  if (!session)
+    return invalid("mgc_session_eval_last: session must not be NULL");
+  return report(session->session->eval(tokens, count, logits,
+                                       mgc::Session::Path::automatic,
+                                       mgc::Session::LogitRows::last));
+}
+
 int64_t mgc_session_position(const mgc_session_t *session) {
   return session ? session->session->position() : 0;
 }

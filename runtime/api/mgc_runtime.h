@@ -77,6 +77,12 @@ MGC_API void mgc_session_release(mgc_session_t *session);
 MGC_API mgc_status_t mgc_session_eval(mgc_session_t *session,
                                       const int32_t *tokens, int64_t count,
                                       float *logits);
+/* Like mgc_session_eval, but computes and writes the last position's logits
+ * only, logits[vocab]: what sampling the next token needs. A prompt's
+ * logits product then runs on its last row alone. */
+MGC_API mgc_status_t mgc_session_eval_last(mgc_session_t *session,
+                                           const int32_t *tokens,
+                                           int64_t count, float *logits);
 /* The position of the next token. */
 MGC_API int64_t mgc_session_position(const mgc_session_t *session);
 /* Back to position 0 with empty caches. */

@@ -128,7 +128,7 @@ void Session::reset() {
 }
 
 Status Session::eval(const int32_t *tokens, int64_t count, float *logits,
-                     Path path) {
+                     Path path, LogitRows rows) {
   if (!status_.ok())
     return status_;
   const Plan &plan = model_->plan();
@@ -167,7 +167,8 @@ Status Session::eval(const int32_t *tokens, int64_t count, float *logits,
                          "the model has no entry point for " +
                              std::to_string(count) + " tokens");
   auto start = std::chrono::steady_clock::now();
-  Status s = run(*entry, index, entries_[index], tokens, count, logits);
+  Status s =
+      run(*entry, index, entries_[index], tokens, count, logits, rows);
   if (!callProfile_.empty())
     profiledSeconds_ += std::chrono::duration<double>(
                             std::chrono::steady_clock::now() - start)
@@ -214,7 +215,7 @@ void describe(halide_buffer_t &b, halide_dimension_t *dims, void *host,
 
 Status Session::run(const PlanEntry &entry, size_t entryIndex,
                     EntryState &state, const int32_t *tokens, int64_t count,
-                    float *logits) {
+                    float *logits, LogitRows rows) {
   const Plan &plan = model_->plan();
   // Size the arena for `count` tokens.
   std::vector<uint64_t> slotBytes(entry.slots, 0);
@@ -296,7 +297,9 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
     ++p.runs;
   };
 
-  auto runKernel = [&](const PlanCall &call) -> Status {
+  // `lastRow`: the call runs on row count - 1 alone (its token-extent
+  // tensors viewed from that row, one row long).
+  auto runKernel = [&](const PlanCall &call, bool lastRow) -> Status {
     size_t n = call.args.size();
     buffers.assign(n, halide_buffer_t());
     dims.assign(n * kMaxRank, halide_dimension_t());
@@ -322,8 +325,15 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
         argv[a] = &buffers[a];
         continue;
       }
-      describe(buffers[a], d, host, t.type, t.shape, count);
       const int last = int(t.shape.size()) - 1;
+      if (lastRow && t.kind != TensorKind::weight) {
+        describe(buffers[a], d, host, t.type, t.shape, 1);
+        buffers[a].host += planTypeBytes(t.type) * uint64_t(count - 1) *
+                           uint64_t(d[last].stride);
+        argv[a] = &buffers[a];
+        continue;
+      }
+      describe(buffers[a], d, host, t.type, t.shape, count);
       if (arg.kind == ArgKind::stateRows) {
         // Rows [position, position + T) of dimension 1 of [H, C, D].
         buffers[a].host += 4 * uint64_t(position_) * uint64_t(d[0].extent);
@@ -361,12 +371,14 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
     auto start = std::chrono::steady_clock::now();
     size_t timedCalls = 1;
     switch (call.kind) {
-    case CallKind::kernel:
-      if (Status s = runKernel(call); !s.ok())
+    case CallKind::kernel: {
+      const bool lastRow = call.lastRowSuffices && rows == LogitRows::last;
+      if (Status s = runKernel(call, lastRow); !s.ok())
         return s;
-      account(c, count, secondsSince(start));
+      account(c, lastRow ? 1 : count, secondsSince(start));
       timedCalls = 0;
       break;
+    }
     case CallKind::capacity: {
       const int64_t k = entry.tensors[call.args[0].tensor].shape[1];
       int64_t dropped = limitCapacity(
@@ -424,7 +436,7 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
           continue;
         for (size_t b = 0; b < body; ++b) {
           auto bodyStart = std::chrono::steady_clock::now();
-          if (Status s = runKernel(entry.calls[c + 1 + b]); !s.ok())
+          if (Status s = runKernel(entry.calls[c + 1 + b], false); !s.ok())
             return s;
           account(c + 1 + b, expert.rows, secondsSince(bodyStart));
         }
@@ -438,8 +450,14 @@ Status Session::run(const PlanEntry &entry, size_t entryIndex,
     if (timedCalls)
       account(c, count, secondsSince(start));
   }
-  if (logits)
-    std::memcpy(logits, hostOf(entry.tensors[entry.logits]),
-                4 * uint64_t(count) * uint64_t(plan.vocab));
+  if (logits) {
+    const uint64_t row = 4 * uint64_t(plan.vocab);
+    const uint8_t *all =
+        static_cast<const uint8_t *>(hostOf(entry.tensors[entry.logits]));
+    if (rows == LogitRows::last)
+      std::memcpy(logits, all + row * uint64_t(count - 1), row);
+    else
+      std::memcpy(logits, all, row * uint64_t(count));
+  }
   return Status::success();
 }

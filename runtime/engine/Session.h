@@ -57,11 +57,18 @@ public:
   /// Failure to allocate the states, or a context limit beyond the model's.
   const Status &status() const { return status_; }
 
+  /// Which positions' logits eval computes.
+  enum class LogitRows {
+    all,  // every position's: [count][vocab]
+    last, // the last position's only, [vocab] (what sampling the next token
+          // needs); the logits product then runs on that row alone
+  };
+
   /// Runs `count` tokens at positions position() .. position() + count - 1
-  /// and, when `logits` is not null, writes their logits [count][vocab].
+  /// and, when `logits` is not null, writes the logits `rows` asks for.
   /// On success the position advances by `count`.
   Status eval(const int32_t *tokens, int64_t count, float *logits,
-              Path path = Path::automatic);
+              Path path = Path::automatic, LogitRows rows = LogitRows::all);
 
   int64_t position() const { return position_; }
   /// Positions this session can hold.
@@ -101,7 +108,8 @@ private:
   };
 
   Status run(const PlanEntry &entry, size_t entryIndex, EntryState &state,
-             const int32_t *tokens, int64_t count, float *logits);
+             const int32_t *tokens, int64_t count, float *logits,
+             LogitRows rows);
   /// The routing counts of dispatch call `call` of entry `entry`, or null
   /// when routing statistics are off.
   RoutingCounts *routingCounts(size_t entry, size_t call);

@@ -196,6 +196,26 @@ const PlanTensor *intActivation(const PlanEntry &e, const PlanArg &a,
              : nullptr;
 }
 
+/// Whether call `c` of `e` may run on the last row alone: the entry's last
+/// call, a kernel, writing the logits, every activation it binds [T, ...].
+bool lastRowCallIsSound(const PlanEntry &e, size_t c) {
+  const PlanCall &call = e.calls[c];
+  if (c + 1 != e.calls.size() || call.kind != CallKind::kernel ||
+      call.args.empty() || call.args.back().kind != ArgKind::tensor ||
+      call.args.back().tensor != e.logits)
+    return false;
+  for (const PlanArg &a : call.args) {
+    if (a.kind == ArgKind::position)
+      continue;
+    const PlanTensor &t = e.tensors[a.tensor];
+    if (a.kind != ArgKind::tensor ||
+        (t.kind != TensorKind::weight &&
+         (t.shape.empty() || t.shape[0] != kTokensExtent)))
+      return false;
+  }
+  return true;
+}
+
 /// "" when every call of `e` is well formed: kernels and arguments exist,
 /// routing steps have the tensors their kind needs, expert loops are not
 /// nested and hold only kernel calls, expert arguments occur only in them.
@@ -226,6 +246,9 @@ std::string validateCalls(const Plan &plan, const PlanEntry &e) {
         return at + "an expert slice of something that is not a weight of " +
                std::to_string(loopExperts) + " experts";
     }
+    if (call.lastRowSuffices && !lastRowCallIsSound(e, c))
+      return at + "only the last call, a kernel writing the logits from "
+                  "[T, ...] activations, may run on the last row alone";
     const PlanCost &k = call.cost;
     for (double v : {k.flopsPerToken, k.flopsPerPair, k.weightBytes,
                      k.weightBytesPerToken, k.stateBytes, k.bytesPerToken, k.bytesPerPosition,
@@ -387,6 +410,7 @@ std::string mgc::serializePlan(const Plan &plan) {
                        c.cost.bytesPerPosition, c.cost.window})
         w.f64(v);
       w.u8(c.cost.matmul);
+      w.u8(c.lastRowSuffices);
     }
   }
   w.str(plan.tokenizerFormat);
@@ -473,6 +497,10 @@ bool mgc::parsePlan(const uint8_t *data, uint64_t size, uint64_t weightsSize,
       if (matmul > 1)
         r.fail("a call's matmul flag is " + std::to_string(matmul));
       c.cost.matmul = matmul == 1;
+      uint8_t lastRow = r.u8();
+      if (lastRow > 1)
+        r.fail("a call's last-row flag is " + std::to_string(lastRow));
+      c.lastRowSuffices = lastRow == 1;
     }
   }
   plan.tokenizerFormat = r.str();

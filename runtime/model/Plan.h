@@ -32,7 +32,7 @@
 
 namespace mgc {
 
-inline constexpr uint32_t kPlanVersion = 4;
+inline constexpr uint32_t kPlanVersion = 5;
 /// An activation extent equal to the call's token count. More generally a
 /// negative extent -m of dimension 0 is m times the token count (the routed
 /// rows of an MoE layer: top_k per token).
@@ -138,6 +138,10 @@ struct PlanCall {
   double factor = 0;   // capacity: the capacity factor
   std::string source;  // where its mgc.kernel came from ("file:line:col")
   PlanCost cost;
+  // Kind kernel writing the entry's logits, last: each output row depends
+  // only on the same row of its token-extent inputs, so when only the last
+  // position's logits are wanted the runtime runs it on that row alone.
+  bool lastRowSuffices = false;
 };
 
 /// One entry point: the token ids in, the logits [T, vocab] out.

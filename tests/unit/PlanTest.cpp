@@ -149,6 +149,40 @@ TEST(Plan, ChecksCrossReferences) {
   rejects(p, "panel layout");
 }
 
+TEST(Plan, OnlyTheLastCallWritingTheLogitsMayRunOnTheLastRow) {
+  // The logits product without the state arguments: sound, and kept.
+  Plan plan = samplePlan();
+  std::vector<PlanArg> &args = plan.entries[0].calls[1].args;
+  args = {args[0], args[1], args[4]};
+  plan.entries[0].calls[1].lastRowSuffices = true;
+  ASSERT_EQ(validatePlan(plan, kWeights), "");
+  Plan back;
+  std::string error;
+  ASSERT_TRUE(parse(serializePlan(plan), back, error)) << error;
+  EXPECT_TRUE(back.entries[0].calls[1].lastRowSuffices);
+  EXPECT_FALSE(back.entries[0].calls[0].lastRowSuffices);
+
+  const char *unsound = "may run on the last row alone";
+  Plan first = plan; // not the last call, not writing the logits
+  first.entries[0].calls[0].lastRowSuffices = true;
+  EXPECT_NE(validatePlan(first, kWeights).find(unsound), std::string::npos);
+  Plan cache = samplePlan(); // rows of a cache follow the position
+  cache.entries[0].calls[1].lastRowSuffices = true;
+  EXPECT_NE(validatePlan(cache, kWeights).find(unsound), std::string::npos);
+  Plan fixed = plan; // an activation of fixed rows has no last token row
+  fixed.entries[0].tensors[2].shape = {3, 4};
+  EXPECT_NE(validatePlan(fixed, kWeights).find(unsound), std::string::npos);
+
+  // The flag is a byte of 0 or 1 right after the matmul flag, at the end of
+  // the call (the plan ends with the tokenizer's format and bytes).
+  std::string bytes = serializePlan(plan);
+  size_t flag = bytes.size() - (4 + 7) - (4 + 4) - 1;
+  ASSERT_EQ(bytes[flag], 1);
+  bytes[flag] = 2;
+  EXPECT_FALSE(parse(bytes, back, error));
+  EXPECT_NE(error.find("last-row flag is 2"), std::string::npos) << error;
+}
+
 TEST(Plan, RejectsOtherMagicAndVersions) {
   std::string bytes = serializePlan(samplePlan());
   Plan plan;

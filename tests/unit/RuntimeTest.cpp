@@ -219,6 +219,62 @@ TEST_F(RuntimeTest, DecodeAndChunkedPrefillEqualOnePrefill) {
   mgc_session_release(chunked);
 }
 
+TEST_F(RuntimeTest, LastPositionLogitsAreTheLastRowOfAll) {
+  std::vector<int32_t> tokens = referenceTokens(1);
+  const int64_t n = 37; // not a multiple of the GEMM's row tile
+
+  mgc_session_t *all = newSession();
+  std::vector<float> every(size_t(n * kVocab));
+  ASSERT_EQ(mgc_session_eval(all, tokens.data(), n, every.data()),
+            MGC_STATUS_OK)
+      << mgc_last_error();
+  std::vector<float> lastOfAll(every.end() - kVocab, every.end());
+
+  // The logits product on the last row alone: the same values (each output
+  // sums its products in the same order), and the session advances alike.
+  mgc_session_t *last = newSession();
+  std::vector<float> row(kVocab);
+  ASSERT_EQ(mgc_session_eval_last(last, tokens.data(), n, row.data()),
+            MGC_STATUS_OK)
+      << mgc_last_error();
+  EXPECT_EQ(row, lastOfAll);
+  EXPECT_EQ(mgc_session_position(last), n);
+
+  // Then decode continues identically from both.
+  std::vector<float> a(kVocab), b(kVocab);
+  ASSERT_EQ(mgc_session_eval(all, &tokens[size_t(n)], 1, a.data()),
+            MGC_STATUS_OK);
+  ASSERT_EQ(mgc_session_eval_last(last, &tokens[size_t(n)], 1, b.data()),
+            MGC_STATUS_OK);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, lastOfAll);
+  mgc_session_release(all);
+  mgc_session_release(last);
+}
+
+TEST_F(RuntimeTest, OnlyThePrefillLogitsProductRunsOnTheLastRow) {
+  std::string error;
+  std::unique_ptr<mgc::ModelFile> file = mgc::ModelFile::open(*modelPath, error);
+  ASSERT_TRUE(file) << error;
+  mgc::Plan plan;
+  ASSERT_TRUE(mgc::parsePlan(file->plan().data, file->plan().size,
+                             file->weights().size, plan, error))
+      << error;
+  for (const mgc::PlanEntry &e : plan.entries)
+    for (size_t c = 0; c < e.calls.size(); ++c)
+      EXPECT_EQ(e.calls[c].lastRowSuffices,
+                e.name == "prefill" && c + 1 == e.calls.size())
+          << e.name << " call " << c << " " << e.calls[c].name;
+  // A plan that marks another call is refused.
+  EXPECT_EQ(openEdited([](mgc::Plan &p) {
+              p.entries[0].calls[0].lastRowSuffices = true;
+            }),
+            MGC_STATUS_INVALID_MODEL);
+  EXPECT_NE(std::string(mgc_last_error()).find("on the last row alone"),
+            std::string::npos)
+      << mgc_last_error();
+}
+
 TEST_F(RuntimeTest, EnforcesContextAndTokenIds) {
   mgc_session_t *session = newSession(8);
   std::vector<int32_t> tokens(9, 1);

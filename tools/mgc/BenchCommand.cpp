@@ -203,7 +203,8 @@ int mgc::runBench(const BenchOptions &options) {
         const int32_t *next = tokens.data();
         if (test.depth > 0) {
           if (Status s = session.eval(next, test.depth, nullptr,
-                                      Session::Path::prefill);
+                                      Session::Path::prefill,
+                                      Session::LogitRows::last);
               !s.ok())
             return fail(s.message), 1;
           next += test.depth;
@@ -217,7 +218,8 @@ int mgc::runBench(const BenchOptions &options) {
         auto start = now();
         if (test.prefill) {
           if (Status s = session.eval(next, test.tokens, nullptr,
-                                      Session::Path::prefill);
+                                      Session::Path::prefill,
+                                      Session::LogitRows::last);
               !s.ok())
             return fail(s.message), 1;
         } else {

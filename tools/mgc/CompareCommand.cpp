@@ -116,7 +116,8 @@ std::string measure(const std::string &path, const CompareOptions &options,
       session.reset();
       auto start = now();
       if (Status s = session.eval(tokens.data(), options.prompt, nullptr,
-                                  Session::Path::prefill);
+                                  Session::Path::prefill,
+                                      Session::LogitRows::last);
           !s.ok())
         return s.message;
       if (rep > 0)
@@ -138,7 +139,8 @@ std::string measure(const std::string &path, const CompareOptions &options,
     for (int rep = 0; rep <= options.repetitions; ++rep) {
       session.reset();
       if (Status s = session.eval(tokens.data(), c, nullptr,
-                                  Session::Path::prefill);
+                                  Session::Path::prefill,
+                                      Session::LogitRows::last);
           !s.ok())
         return s.message;
       auto start = now();

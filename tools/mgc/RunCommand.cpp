@@ -372,12 +372,16 @@ int mgc::runRun(const RunOptions &options) {
     std::fflush(stdout);
   };
 
-  // The prompt, in one prefill call.
+  // The prompt, in one prefill call. Only a dump needs every position's
+  // logits; sampling needs the last one's (the prompt's other positions are
+  // forced).
   const int64_t prefill = std::min(P, steps);
-  std::vector<float> logits(size_t(prefill * vocab));
+  const bool everyRow = dump != nullptr;
+  std::vector<float> logits(size_t((everyRow ? prefill : 1) * vocab));
   auto start = std::chrono::steady_clock::now();
-  if (Status s = session.eval(prompt.data(), prefill, logits.data(),
-                              Session::Path::prefill);
+  if (Status s = session.eval(
+          prompt.data(), prefill, logits.data(), Session::Path::prefill,
+          everyRow ? Session::LogitRows::all : Session::LogitRows::last);
       !s.ok())
     return failStatus(s.message);
   double prefillMs = millisSince(start);
@@ -385,10 +389,10 @@ int mgc::runRun(const RunOptions &options) {
     return failStatus("writing " + options.dumpLogits + " failed");
   int32_t token = prompt[0];
   for (int64_t pos = 0; pos < prefill && !stopped; ++pos) {
-    bool forced = pos < P - 1;
+    bool forced = pos < P - 1; // so pos == prefill - 1 when sampling
+    const float *row = everyRow ? &logits[size_t(pos * vocab)] : logits.data();
     int32_t next =
-        forced ? prompt[size_t(pos + 1)]
-               : sampler.sample(&logits[size_t(pos * vocab)], int32_t(vocab));
+        forced ? prompt[size_t(pos + 1)] : sampler.sample(row, int32_t(vocab));
     emit(token, next, !forced);
     token = next;
   }
