@@ -56,7 +56,10 @@ struct Estimate {
     c.weightBytes = double(r.N) * (double(planTypeBytes(r.weightType)) *
                                        double(r.K) +
                                    kF32 * r.hasBias);
-    c.bytesPerToken = kF32 * double(r.K + r.N);
+    // An epilogue's few operations per output are not counted (the FLOPs
+    // stay the product's, as `mgc inspect` counts them); its residual is
+    // read.
+    c.bytesPerToken = kF32 * double(r.K + r.N * (1 + r.hasResidual));
   }
   void operator()(const RopeRequest &r) {
     double rotated = double(r.features) / double(r.headDim) * r.rotaryDim;

@@ -108,6 +108,9 @@ struct Generate {
     spec.weightType = halideWeightType(r.weightType);
     spec.bf16Activations = r.bf16Activations;
     spec.decodePanels = schedule.decode && r.panel > 0;
+    if (r.activation >= 0)
+      spec.activation = ElementwiseKernelSpec::Activation(r.activation);
+    spec.hasResidual = r.hasResidual;
     LinearKernelResult result = buildLinearKernel(spec, schedule);
     if (!result.kernel) {
       error = result.error;

@@ -69,7 +69,9 @@ struct ParamsKey {
         .add("bias", int64_t(r.hasBias))
         .add("panel", r.panel)
         .add("weight_type", int64_t(r.weightType))
-        .add("bf16_activations", int64_t(r.bf16Activations));
+        .add("bf16_activations", int64_t(r.bf16Activations))
+        .add("activation", int64_t(r.activation))
+        .add("residual", int64_t(r.hasResidual));
   }
   void operator()(const RopeRequest &r) {
     k.add("rope", int64_t(1))

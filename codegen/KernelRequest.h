@@ -59,6 +59,10 @@ struct LinearRequest {
   // The products round x to bf16: bf16 weights on a target with bf16 dot
   // products (decode runs them; prefill rounds alike so both agree).
   bool bf16Activations = false;
+  // The fused epilogue (LinearKernel.h): an activation (ElementwiseKernelSpec
+  // ::Activation's value, -1 for none), then a residual [T, N] added.
+  int activation = -1;
+  bool hasResidual = false;
 };
 
 /// mgc.rope, or the RoPE run on q and k before attention:

@@ -100,6 +100,26 @@ def OutlineKernelsPass : Pass<"mgc-outline-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mgc::MgcDialect"];
 }
 
+def FuseEpiloguesPass : Pass<"mgc-fuse-epilogues", "::mlir::ModuleOp"> {
+  let summary = "Merges activations and residual adds into matrix products";
+  let description = [{
+    Runs on outlined kernels (after `mgc-outline-kernels`). A kernel whose
+    body is an `mgc.linear` of a [T, K] input by a weight parameter absorbs
+    the single kernel that uses its result when that kernel is an
+    `mgc.activation` of it or an `mgc.add` of it and another tensor of its
+    type (a residual connection), and then, once more, a residual add after
+    an absorbed activation. The merged kernel keeps the product's name and
+    reads `linear [-> activation] [-> add]`; codegen runs it as one matrix
+    product that applies the activation and adds the residual to each output
+    as it stores it: the product's result is never written to memory and
+    read back, and one call replaces two or three. A result used more than
+    once, a broadcasting add, or any other consumer is left alone, and so
+    is softplus (its accurate log1p needs strict float arithmetic, which
+    would cost the whole product its fused multiply-adds).
+  }];
+  let dependentDialects = ["::mgc::MgcDialect"];
+}
+
 def SchedulePass : Pass<"mgc-schedule", "::mlir::ModuleOp"> {
   let summary = "Chooses a #mgc.schedule for every kernel from the target";
   let description = [{

@@ -33,12 +33,15 @@ namespace {
 
 enum class KernelKind { matrix, attention, scan, rowwise };
 
-/// The op that produces the kernel's first result decides its kind.
+/// The kernel's first compute op decides its kind: a matrix product with a
+/// fused epilogue (mgc-fuse-epilogues) is scheduled as the product.
 KernelKind kindOf(KernelOp kernel) {
-  auto yield = cast<YieldOp>(kernel.getBody().front().getTerminator());
-  Operation *root = yield.getValues().empty()
-                        ? nullptr
-                        : yield.getValues().front().getDefiningOp();
+  Operation *root = nullptr;
+  for (Operation &op : kernel.getBody().front())
+    if (!isa<ConstantOp, YieldOp>(op)) {
+      root = &op;
+      break;
+    }
   if (isa_and_nonnull<LinearOp, LogitsOp, ExpertOp, RouteOp>(root))
     return KernelKind::matrix;
   if (isa_and_nonnull<AttentionOp>(root))

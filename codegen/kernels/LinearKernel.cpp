@@ -120,6 +120,17 @@ Func roundedToBf16(const LinearKernel &kernel, const KernelSchedule &schedule,
   return rounded;
 }
 
+/// Output n of token t from its sum of products (bias included): the
+/// activation and the residual add of the spec's epilogue.
+Expr epilogue(const LinearKernelSpec &spec, const LinearKernel &kernel,
+              Expr value, const Expr &n, const Expr &t) {
+  if (spec.activation)
+    value = activate(*spec.activation, value);
+  if (spec.hasResidual)
+    value += kernel.residual(n, t);
+  return value;
+}
+
 /// The product over panel-packed weights [ceil(N/P)][K][P] that the prefill
 /// GEMM and the panel decode GEMV share (they differ in schedule only).
 /// acc(j, t, p) is output column p * P + j of token t, padding columns of the
@@ -155,7 +166,7 @@ PanelProduct definePanelProduct(const LinearKernelSpec &spec,
   Expr value = g.acc(g.n % P, g.t, g.n / P);
   if (spec.hasBias)
     value += kernel.bias(g.n);
-  g.y(g.n, g.t) = value;
+  g.y(g.n, g.t) = epilogue(spec, kernel, value, g.n, g.t);
   constrainTensor(g.y.output_buffer(), {kDynamicExtent, N});
   return g;
 }
@@ -298,7 +309,7 @@ Func buildDecode(const LinearKernelSpec &spec, const KernelSchedule &schedule,
     tail(n, t) += operand(kt, t) * weight(kt, n);
     value += tail(n, t);
   }
-  y(n, t) = value;
+  y(n, t) = epilogue(spec, kernel, value, n, t);
   constrainTensor(y.output_buffer(), {kDynamicExtent, N});
 
   // The schedule. Blocks of B outputs are the parallel unit; within a block
@@ -384,6 +395,9 @@ LinearKernelResult buildLinearKernel(const LinearKernelSpec &spec,
   kernel.target = *target;
   if (spec.hasBias)
     kernel.bias = tensorInput(Halide::Float(32), "bias", {spec.N});
+  if (spec.hasResidual)
+    kernel.residual = tensorInput(Halide::Float(32), "residual",
+                                  {kDynamicExtent, spec.N});
   Func y;
   if (schedule.decode && spec.decodePanels) {
     kernel.weightLayout = LinearWeightLayout::panels;
@@ -400,6 +414,8 @@ LinearKernelResult buildLinearKernel(const LinearKernelSpec &spec,
   kernel.arguments = {kernel.x, kernel.w};
   if (spec.hasBias)
     kernel.arguments.push_back(kernel.bias);
+  if (spec.hasResidual)
+    kernel.arguments.push_back(kernel.residual);
   kernel.weightLayoutText = describeLayout(kernel);
   result.kernel = std::move(kernel);
   return result;

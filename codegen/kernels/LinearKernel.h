@@ -5,7 +5,12 @@
 //   y[t, n] = sum_k x[t, k] * W[n, k] (+ b[n])      0 <= t < T (run time)
 //
 // which is mgc.linear (with or without bias) and mgc.logits (no bias; the
-// output is f32 either way). The KernelSchedule picks one of two forms:
+// output is f32 either way), optionally with an epilogue fused into it
+// (mgc-fuse-epilogues) applied to each output as it is stored:
+//
+//   y[t, n] = act(y[t, n]) (+ r[t, n])      an activation, a residual add
+//
+// The KernelSchedule picks one of two forms:
 //
 // - prefill (decode == false): a GEMM over weights packed into column panels
 //   (WeightPacking.h) with a register-blocked micro-kernel.
@@ -27,6 +32,7 @@
 #ifndef MGC_CODEGEN_KERNELS_LINEARKERNEL_H
 #define MGC_CODEGEN_KERNELS_LINEARKERNEL_H
 
+#include "codegen/kernels/ElementwiseKernel.h"
 #include "codegen/kernels/KernelSchedule.h"
 
 #include "Halide.h"
@@ -43,6 +49,10 @@ struct LinearKernelSpec {
   int64_t K = 0;        // input features: the reduction
   int64_t N = 0;        // output features
   bool hasBias = false; // mgc.linear with bias; never for mgc.logits
+  // Epilogue: an activation of each output (after the bias), then the
+  // residual r [T][N] added to it.
+  std::optional<ElementwiseKernelSpec::Activation> activation;
+  bool hasResidual = false;
   // Stored weight type: f32, f16 or bf16, widened to f32 as it is loaded
   // (products and sums are f32).
   Halide::Type weightType = Halide::Float(32);
@@ -63,16 +73,18 @@ enum class LinearWeightLayout {
 };
 
 /// A built kernel. The compiled function (compile_to_object with
-/// `arguments`, or compile_jit) takes x, w, [bias], then the output y:
-///   x    f32 [T][K], T >= 1 at run time
-///   w    weightType, layout per `weightLayout`
-///   bias f32 [N], only when spec.hasBias
-///   y    f32 [T][N]
+/// `arguments`, or compile_jit) takes x, w, [bias], [residual], then the
+/// output y:
+///   x        f32 [T][K], T >= 1 at run time
+///   w        weightType, layout per `weightLayout`
+///   bias     f32 [N], only when spec.hasBias
+///   residual f32 [T][N], only when spec.hasResidual
+///   y        f32 [T][N]
 /// All are dense row-major tensors (HalideHelpers.h constrainTensor).
 struct LinearKernel {
   Halide::Pipeline pipeline;
   std::vector<Halide::Argument> arguments; // the inputs, in call order
-  Halide::ImageParam x, w, bias;           // bias is undefined without one
+  Halide::ImageParam x, w, bias, residual; // undefined when not in the spec
   Halide::Target target;                   // parsed schedule.halideTarget
   LinearWeightLayout weightLayout = LinearWeightLayout::rowMajor;
   int64_t panel = 0;                // P for panels, 0 for rowMajor

@@ -99,6 +99,22 @@ mlir::Value outerValue(KernelOp kernel, mlir::Value inner);
 /// the plan with the target's limits (CallSources.cpp).
 void describeCalls(ModuleOp module, LoweredModel &out);
 
+/// What a product kernel applies to each output after the sum of products
+/// (mgc-fuse-epilogues): an activation, then a residual add.
+struct LinearEpilogue {
+  int activation = -1;                  // an ActivationKind, or none
+  std::optional<PlanArg> residual;      // f32 [T, N]
+  mlir::Value residualValue;            // the residual inside the kernel body
+  bool empty() const { return activation < 0 && !residualValue; }
+};
+
+/// The epilogue of a kernel body of several ops: `linear [-> activation]
+/// [-> add]`, each op of the previous one's result, the last yielded;
+/// failure (with an error) for any other body of more than one op.
+LogicalResult matchLinearEpilogue(KernelOp kernel,
+                                  llvm::ArrayRef<Operation *> ops,
+                                  LinearEpilogue &epilogue);
+
 class Lowering {
 public:
   Lowering(ModuleOp module, LoweredModel &out) : module(module), out(out) {}
@@ -156,7 +172,8 @@ private:
   std::optional<uint32_t> matmul(Value w, PlanArg x, std::optional<PlanArg> bias,
                                  PlanArg y, ArgKind wKind,
                                  const KernelSchedule &schedule,
-                                 const std::string &suffix, Operation *at);
+                                 const std::string &suffix, Operation *at,
+                                 const LinearEpilogue &epilogue = {});
 
   // Values and tensors of the current entry point.
   Binding *binding(Value value);

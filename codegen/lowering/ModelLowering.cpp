@@ -283,6 +283,38 @@ KernelSchedule rowwiseSchedule(const KernelSchedule &base) {
   return s;
 }
 
+LogicalResult matchLinearEpilogue(KernelOp kernel, ArrayRef<Operation *> ops,
+                                  LinearEpilogue &epilogue) {
+  auto unsupported = [&]() {
+    return kernel.emitError()
+           << "codegen supports kernels of one op, or an mgc.linear followed "
+              "by an activation and/or a residual add of its result "
+              "(mgc-fuse-epilogues); this one holds "
+           << ops.size() << " ops";
+  };
+  if (!isa<LinearOp>(ops.front()))
+    return unsupported();
+  Value last = ops.front()->getResult(0);
+  for (Operation *op : ops.drop_front()) {
+    if (auto act = dyn_cast<ActivationOp>(op);
+        act && act.getInput() == last && epilogue.empty()) {
+      epilogue.activation = int(act.getKind());
+    } else if (auto add = dyn_cast<AddOp>(op);
+               add && !epilogue.residualValue &&
+               (add.getLhs() == last) != (add.getRhs() == last) &&
+               add.getLhs().getType() == add.getRhs().getType()) {
+      epilogue.residualValue = add.getLhs() == last ? add.getRhs() : add.getLhs();
+    } else {
+      return unsupported();
+    }
+    last = op->getResult(0);
+  }
+  auto yield = cast<YieldOp>(kernel.getBody().front().getTerminator());
+  if (yield.getValues().size() != 1 || yield.getValues()[0] != last)
+    return unsupported();
+  return success();
+}
+
 LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   currentKernel = kernel;
   auto scheduleAttr = kernel.getScheduleAttr();
@@ -300,20 +332,19 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   schedule.threads = scheduleAttr.getThreads();
   schedule.halideTarget = out.halideTarget;
 
-  // The one compute op of the body (constants are its operands, bound as
-  // constant weights).
-  Operation *root = nullptr;
-  for (Operation &op : kernel.getBody().front()) {
-    if (isa<YieldOp, ConstantOp>(op))
-      continue;
-    if (root)
-      return kernel.emitError()
-             << "codegen supports kernels of exactly one op (besides "
-                "constants); this one holds more";
-    root = &op;
-  }
-  if (!root)
+  // The compute ops of the body (constants are their operands, bound as
+  // constant weights): one op, or a product with a fused epilogue, lowered
+  // as the product.
+  SmallVector<Operation *> ops;
+  for (Operation &op : kernel.getBody().front())
+    if (!isa<YieldOp, ConstantOp>(op))
+      ops.push_back(&op);
+  if (ops.empty())
     return kernel.emitError() << "kernel has no op";
+  Operation *root = ops.front();
+  LinearEpilogue epilogue;
+  if (ops.size() > 1 && failed(matchLinearEpilogue(kernel, ops, epilogue)))
+    return failure();
   if (!isa<EmbedOp, NormOp, LinearOp, LogitsOp, ActivationOp, AddOp, SubOp,
            MulOp, DivOp, RopeOp, AttentionOp, RouteOp, ExpertOp, ReshapeOp, SliceOp,
            ConcatOp, BroadcastOp, HeadLinearOp, ScanOp, Conv1dOp,
@@ -343,8 +374,12 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     return lowerScan(kernel, scan, schedule);
   if (auto conv = dyn_cast<Conv1dOp>(root))
     return lowerConv1d(kernel, conv, schedule);
-  if (auto linear = dyn_cast<LinearOp>(root); linear && needsRowsLinear(linear))
+  if (auto linear = dyn_cast<LinearOp>(root); linear && needsRowsLinear(linear)) {
+    if (!epilogue.empty())
+      return kernel.emitError() << "codegen fuses epilogues only into "
+                                   "products of [T, K] inputs by a weight";
     return lowerRowsLinear(kernel, linear, schedule);
+  }
   if (isa<TokenShiftOp, ReverseOp>(root))
     return lowerSequence(kernel, root, schedule);
   std::string name = kernel.getName().str();
@@ -416,8 +451,14 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     std::optional<PlanArg> biasArg;
     if (bt)
       biasArg = arg(*bt);
+    if (epilogue.residualValue) {
+      std::optional<uint32_t> rt = input(epilogue.residualValue, root);
+      if (!rt)
+        return failure();
+      epilogue.residual = arg(*rt);
+    }
     if (!matmul(w, arg(*xt), biasArg, arg(bindResult()), ArgKind::tensor,
-                schedule, "", root))
+                schedule, "", root, epilogue))
       return failure();
     return success();
   }
@@ -494,7 +535,8 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
 std::optional<uint32_t>
 Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
                  ArgKind wKind, const KernelSchedule &schedule,
-                 const std::string &suffix, Operation *at) {
+                 const std::string &suffix, Operation *at,
+                 const LinearEpilogue &epilogue) {
   // The matrix is the last two dimensions ([E, N, K] stacked per expert).
   auto wType = cast<RankedTensorType>(w.getType());
   if (wType.getRank() != (wKind == ArgKind::expertSlice ? 3 : 2)) {
@@ -523,9 +565,13 @@ Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
   r.weightType = entry->tensors[*wt].type;
   r.bf16Activations = isa<BFloat16Type>(wType.getElementType()) &&
                       hasBf16DotProducts(schedule.halideTarget);
+  r.activation = epilogue.activation;
+  r.hasResidual = epilogue.residual.has_value();
   std::vector<PlanArg> args = {x, {wKind, *wt}};
   if (bias)
     args.push_back(*bias);
+  if (epilogue.residual)
+    args.push_back(*epilogue.residual);
   args.push_back(y);
   uint32_t k = addKernel(
       {"", currentKernel.getName().str() + suffix, r, schedule});

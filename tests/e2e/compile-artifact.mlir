@@ -18,3 +18,6 @@
 
 // RUN: not mgc compile %mgc_src_root/examples/gpt2.toml --random-weights -o %t.gpt2.mgc 2>&1 | FileCheck %s --check-prefix=UNHANDLED
 // UNHANDLED: error: codegen does not support 'mgc.positions' yet
+// RUN: not mgc compile %S/Inputs/unfusable-kernel.mlir --random-weights -o %t.unfusable.mgc 2>&1 | FileCheck %s --check-prefix=UNFUSABLE
+// RUN: not test -e %t.unfusable.mgc
+// UNFUSABLE: unfusable-kernel.mlir:8:10: error: codegen supports kernels of one op, or an mgc.linear followed by an activation and/or a residual add of its result (mgc-fuse-epilogues); this one holds 2 ops

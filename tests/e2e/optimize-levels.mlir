@@ -1,8 +1,16 @@
 // -O2 (fused projections, decode reading the parts of a fused result in
-// place, the target's schedules) computes what -O0 (no fusion, naive
-// scalar and serial schedules) computes: the same logits over a prefill and 36
-// decode steps, for a dense model, MoE models with and without projection
-// biases, DeepSeek-V3's latent attention and a Jamba-style hybrid.
+// place, residual adds fused into the products, the target's schedules)
+// computes what -O0 (no fusion, naive scalar and serial schedules)
+// computes: the same logits over a prefill and 36 decode steps, for a dense
+// model, one with biased products and residuals (phi2), MoE models with and
+// without projection biases, DeepSeek-V3's latent attention and a
+// Jamba-style hybrid.
+//
+// RUN: mgc compile %mgc_src_root/examples/phi2.toml --random-weights -O0 -o %t.phi0.mgc
+// RUN: mgc compile %mgc_src_root/examples/phi2.toml --random-weights -o %t.phi2.mgc
+// RUN: mgc run %t.phi0.mgc --tokens 1,2,3,4 -n 40 --dump-logits %t.phi0.f32 > /dev/null
+// RUN: mgc run %t.phi2.mgc --tokens 1,2,3,4 -n 40 --dump-logits %t.phi2.f32 > /dev/null
+// RUN: mgc-compare-logits %t.phi2.f32 %t.phi0.f32 --vocab 512 --positions 40 | FileCheck %s
 //
 // RUN: mgc compile %mgc_src_root/examples/llama.toml --random-weights -O0 -o %t.llama0.mgc
 // RUN: mgc compile %mgc_src_root/examples/llama.toml --random-weights -o %t.llama2.mgc

@@ -56,8 +56,8 @@
 
 // INSPECT: sections: plan {{[0-9]+}} bytes, code {{[0-9]+}} bytes ({{[0-9]+}} kernels), weights {{[0-9]+}} bytes
 // INSPECT: prefill.embed.tokens(tokens, @embed.tokens.weight(bf16), %s{{[0-9]+}}[T, 64])
-// INSPECT: prefill.layers.0.attn.o(%s{{[0-9]+}}[T, 64], @layers.0.attn.o.weight(panels {{[0-9]+}}), %s{{[0-9]+}}[T, 64])
-// INSPECT: decode.layers.0.attn.o(%s{{[0-9]+}}[1, 64], @layers.0.attn.o.weight(bf16), %s{{[0-9]+}}[1, 64])
+// INSPECT: prefill.layers.0.attn.o(%s{{[0-9]+}}[T, 64], @layers.0.attn.o.weight(panels {{[0-9]+}}), %s{{[0-9]+}}[T, 64], %s{{[0-9]+}}[T, 64])
+// INSPECT: decode.layers.0.attn.o(%s{{[0-9]+}}[1, 64], @layers.0.attn.o.weight(bf16), %s{{[0-9]+}}[1, 64], %s{{[0-9]+}}[1, 64])
 // INSPECT: decode.embed.tokens.1(%s{{[0-9]+}}[1, 64], @embed.tokens.weight(bf16), %s{{[0-9]+}}[1, 512])
 // CLOSE: positions {{[0-9]+}}, max abs error
 // ROUNDED: error: position

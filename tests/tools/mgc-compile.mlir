@@ -52,6 +52,8 @@
 // NOINPUT: mgc compile: error: no input given
 // RUN: not mgc compile %s --bogus 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: mgc compile: error: unknown option '--bogus'
+// RUN: not mgc compile %s --disable-pass cse 2>&1 | FileCheck %s --check-prefix=DISABLE
+// DISABLE: mgc compile: error: --disable-pass cse: only the fusion passes can be left out: mgc-fuse-projections, mgc-fuse-epilogues
 // RUN: not mgc frobnicate 2>&1 | FileCheck %s --check-prefix=COMMAND
 // COMMAND: mgc: error: unknown command 'frobnicate'
 

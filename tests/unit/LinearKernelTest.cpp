@@ -106,16 +106,21 @@ Halide::Buffer<> weightsAs(Halide::Type type, std::vector<float> &w,
 /// Runs case `c` with weights stored as `weightType`, compiled for `target`,
 /// and compares it with a double-precision product of the stored weight
 /// values and of x, rounded to bf16 first where `bf16Activations`. Decode
-/// reads panels of the case's column tile where `decodePanels`.
+/// reads panels of the case's column tile where `decodePanels`. With
+/// `epilogue` the kernel applies silu to each output and adds a residual.
 void checkAgainstReference(const LinearCase &c, Halide::Type weightType,
                            const char *target = testTarget(),
                            bool bf16Activations = false,
-                           bool decodePanels = false) {
+                           bool decodePanels = false, bool epilogue = false) {
   const int K = static_cast<int>(c.K), N = static_cast<int>(c.N);
   mgc::LinearKernelSpec spec{c.K, c.N, c.bias};
   spec.weightType = weightType;
   spec.bf16Activations = bf16Activations;
   spec.decodePanels = decodePanels;
+  if (epilogue) {
+    spec.activation = mgc::ElementwiseKernelSpec::Activation::silu;
+    spec.hasResidual = true;
+  }
   mgc::LinearKernelResult built =
       mgc::buildLinearKernel(spec, scheduleFor(c, target));
   ASSERT_TRUE(built.kernel) << built.error;
@@ -150,6 +155,9 @@ void checkAgainstReference(const LinearCase &c, Halide::Type weightType,
     if (bf16Activations) // what the kernel multiplies, from here on
       for (float &v : x)
         v = float(Halide::bfloat16_t(v));
+    std::vector<float> residual = randomValues(size_t(T) * N, rng);
+    if (epilogue)
+      kernel.residual.set(Halide::Buffer<float>(residual.data(), N, T));
     Halide::Buffer<float> y(N, T);
     y.fill(std::numeric_limits<float>::quiet_NaN()); // unwritten shows up
     kernel.pipeline.realize(y, kernel.target);
@@ -166,7 +174,12 @@ void checkAgainstReference(const LinearCase &c, Halide::Type weightType,
         // A float sum of K+1 terms in any order (FMA or not) is off by at
         // most about (K+1) * 2^-24 * sum|terms|; K <= 64 here, so that is
         // below 4e-6 * magnitude and 1e-5 leaves margin without hiding a
-        // wrong or missing term (each is ~1/K of the magnitude).
+        // wrong or missing term (each is ~1/K of the magnitude). silu's
+        // slope is below 1.1, and its own rounding adds a few ulps.
+        if (epilogue) {
+          sum = sum / (1 + std::exp(-sum)) + residual[size_t(t) * N + n];
+          magnitude = 1.1 * magnitude + 1e-6 * std::fabs(sum);
+        }
         ASSERT_NEAR(y(n, t), sum, 1e-5 * magnitude + 1e-30)
             << "y[" << t << "][" << n << "]";
       }
@@ -227,6 +240,20 @@ TEST_P(LinearKernelMatches, ReferenceWithBf16DotProducts) {
 
 TEST_P(LinearKernelMatches, ReferenceWithF16Weights) {
   checkAgainstReference(GetParam(), Halide::Float(16));
+}
+
+// The epilogue mgc-fuse-epilogues fuses (an activation, a residual add) in
+// every form: prefill panels, decode rows (f32 and bf16) and decode panels.
+TEST_P(LinearKernelMatches, ReferenceWithEpilogue) {
+  const LinearCase &c = GetParam();
+  checkAgainstReference(c, Halide::Float(32), testTarget(), false, false,
+                        true);
+  if (c.decode) {
+    checkAgainstReference(c, Halide::Float(32), testTarget(), false, true,
+                          true);
+    checkAgainstReference(c, Halide::BFloat(16), testTarget(), false, false,
+                          true);
+  }
 }
 
 // Prefill: N not a multiple of the panel (72 = 64 + 8, or N < P), K not a

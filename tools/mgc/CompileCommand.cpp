@@ -32,7 +32,7 @@ const char *mgc::compileUsage() {
          "                   [--mlir-print-ir-after-all] [--mlir-print-debuginfo]\n"
          "                   [--dump-ir-dir DIR] [--tokenizer FILE]\n"
          "                   [--random-weights[=SEED]] [--weight-type TYPE]\n"
-         "                   [--time-report]\n"
+         "                   [--time-report] [--disable-pass NAME]\n"
          "\n"
          "  INPUT                      a model description (TOML), a Hugging "
          "Face\n"
@@ -67,6 +67,9 @@ const char *mgc::compileUsage() {
          "  --time-report              print to stderr where the time went\n"
          "                             (passes, weights, kernels compiled or\n"
          "                             cached, writing)\n"
+         "  --disable-pass NAME        leave a fusion pass out of -O2 to\n"
+         "                             measure its effect: mgc-fuse-projections\n"
+         "                             or mgc-fuse-epilogues (repeatable)\n"
          "  --mlir-print-ir-after-all  print the IR after every pass to "
          "stderr\n"
          "  --mlir-print-debuginfo     print each op's source location\n"
@@ -138,6 +141,15 @@ bool mgc::parseCompileOptions(const std::vector<std::string> &args,
           options.weightType != "bf16")
         return fail("unknown weight type '" + options.weightType +
                     "'; expected f32, f16 or bf16");
+    } else if (isOption(arg, "--disable-pass")) {
+      std::string name;
+      if (!takeValue(args, i, "--disable-pass", name))
+        return false;
+      if (name != "mgc-fuse-projections" && name != "mgc-fuse-epilogues")
+        return fail("--disable-pass " + name +
+                    ": only the fusion passes can be left out: "
+                    "mgc-fuse-projections, mgc-fuse-epilogues");
+      options.disabledPasses.push_back(name);
     } else if (isOption(arg, "--tokenizer")) {
       if (!takeValue(args, i, "--tokenizer", options.tokenizer))
         return false;
@@ -202,14 +214,21 @@ static void buildPipeline(PassManager &pm, const mgc::CompileOptions &options) {
     precision.type = options.weightType;
     pm.addPass(mgc::createWeightPrecisionPass(precision));
   }
+  auto enabled = [&](const char *pass) {
+    return options.optimize &&
+           !llvm::is_contained(options.disabledPasses, pass);
+  };
   if (options.optimize) {
     pm.addPass(createCSEPass());
     pm.addPass(createCanonicalizerPass());
-    pm.addPass(mgc::createFuseProjectionsPass());
   }
+  if (enabled("mgc-fuse-projections"))
+    pm.addPass(mgc::createFuseProjectionsPass());
   if (options.emit == "scheduled-mlir" || options.emit == "artifact" ||
       options.emit == "exe") {
     pm.addPass(mgc::createOutlineKernelsPass());
+    if (enabled("mgc-fuse-epilogues"))
+      pm.addPass(mgc::createFuseEpiloguesPass());
     mgc::SchedulePassOptions schedule;
     schedule.naive = !options.optimize;
     pm.addPass(mgc::createSchedulePass(schedule));

@@ -29,6 +29,8 @@ struct CompileOptions {
   uint64_t seed = 0;          // --random-weights=SEED
   std::string weightType = "f32"; // matrix weights: f32, f16 or bf16
   bool timeReport = false;    // print where the compile's time went
+  // -O2 fusion passes left out (--disable-pass), to measure each one's effect
+  std::vector<std::string> disabledPasses;
 };
 
 /// Parses the arguments after `compile`. Returns false after printing a
