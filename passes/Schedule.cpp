@@ -141,8 +141,10 @@ ScheduleAttr chooseSchedule(KernelOp kernel, Phase phase, TargetAttr target) {
     kernel.walk([&](AttentionOp op) {
       group = int64_t(op.getNumHeads()) / int64_t(op.getNumKvHeads());
     });
-    return ScheduleAttr::get(ctx, phase, {group, decode ? 1 : 32}, vector, 1,
-                             {0}, cores);
+    // Prefill scores tiles of 32 queries, 8 keys at a time (8 x 2 vector
+    // accumulators of 16 lanes); decode one query.
+    return ScheduleAttr::get(ctx, phase, {group, decode ? 1 : 32}, vector,
+                             decode ? 1 : 8, {0}, cores);
   }
   case KernelKind::scan:
     // Time is sequential; heads and channels are not.

@@ -150,11 +150,162 @@ KernelPipeline buildAppend(const AttentionKernelSpec &raw,
   return signature.finish({kRows, vRows}, target);
 }
 
+/// Prefill attention over tiles of queries: for Q queries of one head at
+/// once the scores against every key the tile sees (a [keys][Q] buffer, not
+/// a T x T matrix), vectorized across the queries, so that scoring is a
+/// small matrix product (each key element broadcast against Q query
+/// elements) and the softmax needs no horizontal reductions; then the
+/// weighted sum of value rows for blocks of queries in registers.
+KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
+                                   const AttentionSchedule &s,
+                                   const Target &target) {
+  const bool cached = spec.capacity > 0;
+  const bool causal = spec.mask == Mask::causal;
+  const int H = int(spec.numHeads), Hkv = int(spec.numKvHeads);
+  const int D = int(spec.headDim), Dv = int(spec.valueHeadDim);
+  const int group = H / Hkv, W = int(spec.window);
+  const int Q = s.queriesTile, vw = s.vectorWidth;
+
+  KernelSignature signature;
+  ImageParam q = signature.tensor(Float(32), "q", {spec.tokens, H * D});
+  ImageParam k, v, kCache, vCache;
+  Param<int32_t> position;
+  if (cached) {
+    kCache = signature.tensor(Float(32), "k_cache", {Hkv, spec.capacity, D});
+    vCache = signature.tensor(Float(32), "v_cache", {Hkv, spec.capacity, Dv});
+    position = signature.scalar("position");
+  } else {
+    k = signature.tensor(Float(32), "k", {spec.tokens, Hkv * D});
+    v = signature.tensor(Float(32), "v", {spec.tokens, Hkv * Dv});
+  }
+  auto key = [&](const Expr &dd, const Expr &jj, const Expr &g) {
+    return cached ? kCache(dd, jj, g) : k(g * D + dd, jj);
+  };
+  auto value = [&](const Expr &ee, const Expr &jj, const Expr &g) {
+    return cached ? vCache(ee, jj, g) : v(g * Dv + ee, jj);
+  };
+
+  // The algorithm. Query l of tile `tile` is token t = tile * Q + l (the
+  // last tile's lanes past T read token T - 1 and are not stored) at
+  // position start + t; head h reads KV head h / group.
+  Var d("d"), e("e"), j("j"), h("h"), l("l"), tile("tile"), c("c"), t("t");
+  Expr T = q.dim(1).extent();
+  Expr start = cached ? Expr(position) : Expr(0);
+  Expr end = start + T;
+  Expr token = tile * Q + l;
+  Expr p = start + token;
+  Expr kvHead = h / group;
+  // The keys any query of the tile sees: [first, last].
+  Expr tileStart = start + tile * Q;
+  Expr first = W > 0 ? max(tileStart - (W - 1), 0) : Expr(0);
+  Expr last = causal ? min(tileStart + Q, end) - 1 : end - 1;
+  Expr callFirst = W > 0 ? max(start - (W - 1), 0) : Expr(0);
+  Expr visible = Expr(true);
+  if (causal)
+    visible = j <= p;
+  if (W > 0)
+    visible = visible && j > p - W;
+
+  // Per-key buffers are defined only at the keys the tile sees (undef
+  // elsewhere): Halide's bounds inference sizes them for all of the call's
+  // keys, but the loops over the keys are trimmed to the tile's range.
+  RDom rk(callFirst, end - callFirst, "rk");
+  rk.where(rk >= first && rk <= last);
+  RDom rdk(0, D, callFirst, end - callFirst, "rdk");
+  rdk.where(rdk.y >= first && rdk.y <= last);
+  Func queries("queries"), dots("dots"), scores("scores");
+  queries(l, d, tile, h) = q(h * D + d, min(token, T - 1));
+  dots(l, j, tile, h) = undef<float>();
+  dots(l, rk, tile, h) = 0.0f;
+  dots(l, rdk.y, tile, h) +=
+      queries(l, rdk.x, tile, h) * key(rdk.x, rdk.y, kvHead);
+  Expr logit = dots(l, j, tile, h) * float(spec.scale);
+  if (spec.softCap > 0) {
+    const float cap = float(spec.softCap);
+    logit =
+        cap * activate(ElementwiseKernelSpec::Activation::tanh, logit / cap);
+  }
+  const float lowest = -std::numeric_limits<float>::infinity();
+  scores(l, j, tile, h) = select(visible, logit, lowest);
+
+  Func top("top"), weights("weights"), total("total"), mixed("mixed");
+  top(l, tile, h) = lowest;
+  top(l, tile, h) = max(top(l, tile, h), scores(l, rk, tile, h));
+  weights(l, j, tile, h) = undef<float>();
+  Expr seen = visible;
+  weights(l, rk, tile, h) = select(
+      substitute(j, rk, seen),
+      exp(scores(l, rk, tile, h) - top(l, tile, h)), 0.0f);
+  total(l, tile, h) = 0.0f;
+  total(l, tile, h) += weights(l, rk, tile, h);
+  mixed(e, l, tile, h) = 0.0f;
+  mixed(e, l, tile, h) += weights(l, rk, tile, h) * value(e, rk, kvHead);
+  Func result("result");
+  Expr head = c / Dv;
+  result(c, t) = mixed(c % Dv, t % Q, t / Q, head) / total(t % Q, t / Q, head);
+  constrainTensor(result.output_buffer(), {spec.tokens, H * Dv});
+
+  // The schedule. A task is a tile of heads by a tile of queries (tasks in
+  // parallel when either dimension is); per head of the task, everything is
+  // computed for the task's queries and stored by result.
+  Var hTile("h_tile"), hIn("h_in"), qTile("q_tile"), qIn("q_in"),
+      task("task");
+  result.split(c, hIn, e, Dv)
+      .split(hIn, hTile, hIn, s.headsTile, TailStrategy::GuardWithIf)
+      .split(t, qTile, qIn, Q, TailStrategy::GuardWithIf)
+      .reorder(e, qIn, hIn, qTile, hTile);
+  vectorizePure(result, e, Dv, vw);
+  result.fuse(qTile, hTile, task);
+  if (s.parallelHeads || s.parallelQueries)
+    result.parallel(task);
+  LoopLevel perHead(result, hIn);
+
+  // Lanes are queries: every stage below is vectorized across them.
+  queries.compute_at(perHead).reorder_storage(l, d);
+  vectorizePure(queries, l, Q, vw);
+  // Scores: per key, D multiply-adds of a broadcast key element and the
+  // queries' vector; `unroll` keys at a time share each query-vector load.
+  RVar rd = rdk.x, rkey = rdk.y, ko("ko"), ki("ki");
+  dots.compute_at(perHead);
+  vectorizePure(dots.update(0), l, Q, vw);
+  Stage dotsUpdate = dots.update(1);
+  dotsUpdate.split(rkey, ko, ki, s.unroll, TailStrategy::GuardWithIf)
+      .reorder(l, ki, rd, ko)
+      .unroll(ki);
+  vectorizePure(dotsUpdate, l, Q, vw);
+  top.compute_at(perHead);
+  vectorizePure(top, l, Q, vw);
+  vectorizePure(top.update(), l, Q, vw);
+  weights.compute_at(perHead);
+  vectorizePure(weights.update(), l, Q, vw);
+  total.compute_at(perHead);
+  vectorizePure(total, l, Q, vw);
+  vectorizePure(total.update(), l, Q, vw);
+  // The weighted sum: for each key, kQueries queries' weights broadcast
+  // against the value row's vectors, accumulated in registers.
+  constexpr int kQueries = 4;
+  Var lo("lo"), li("li"), eo("eo"), ei("ei");
+  mixed.compute_at(perHead);
+  vectorizePure(mixed, e, Dv, vw);
+  Stage accumulate = mixed.update();
+  accumulate
+      .split(l, lo, li, std::min(kQueries, Q), TailStrategy::GuardWithIf)
+      .split(e, eo, ei, std::min(vw, Dv), TailStrategy::GuardWithIf)
+      .reorder(ei, eo, li, rk, lo)
+      .vectorize(ei)
+      .unroll(li);
+  if (Dv / vw <= 4)
+    accumulate.unroll(eo);
+  return signature.finish({result}, target);
+}
+
 KernelPipeline buildAttention(const AttentionKernelSpec &raw,
                               const KernelSchedule &schedule) {
   Target target = checkTarget(schedule, kKernel);
   AttentionSchedule s = checkSchedule(schedule);
   AttentionKernelSpec spec = checkSpec(raw);
+  if (!schedule.decode)
+    return buildTiledAttention(spec, s, target);
   const bool cached = spec.capacity > 0;
   const bool causal = spec.mask == Mask::causal;
   const int H = int(spec.numHeads), Hkv = int(spec.numKvHeads);

@@ -68,17 +68,26 @@ KernelPipelineResult buildKvCacheAppendKernel(const AttentionKernelSpec &spec,
 /// buffers themselves, updated in place). It needs position + T <= capacity;
 /// otherwise Halide's bounds checks fail the call.
 ///
-/// Per query and head the scores of the keys it sees are computed once into
-/// a buffer of that many floats (never a T x capacity matrix), then their
-/// maximum, weights, sum and the weighted sum of values.
-///
 /// Loop dimensions [heads, queries]: tiles[0] query heads and tiles[1]
 /// queries per tile (one for decode), tiles run in parallel over the
-/// dimensions in parallelDims. Within a tile, heads loop inside the loops
-/// over keys, so a heads tile of numHeads / numKvHeads (one GQA group) reads
-/// each key and value row from memory once. Dot products over D are
+/// dimensions in parallelDims.
+///
+/// Decode: per query and head the scores of the keys it sees are computed
+/// once into a buffer of that many floats, then their maximum, weights, sum
+/// and the weighted sum of values. Within a tile, heads loop inside the
+/// loops over keys, so a heads tile of numHeads / numKvHeads (one GQA group)
+/// reads each key and value row from memory once. Dot products over D are
 /// vectorized by vectorWidth (lane partial sums), value rows by vectorWidth
 /// with their vectors unrolled by `unroll`.
+///
+/// Prefill: per head, a tile of queries is scored against the keys any of
+/// them sees, into a [keys][queries] buffer (never a T x capacity matrix),
+/// with the queries as vector lanes: each key element is broadcast against
+/// vectorWidth queries (`unroll` keys at a time, sharing each load of the
+/// queries), and the softmax's maximum and sum need no
+/// horizontal reductions. The weighted sum accumulates value-row vectors of
+/// four queries at a time in registers. A tile of heads by a tile of queries
+/// is one task.
 KernelPipelineResult buildAttentionKernel(const AttentionKernelSpec &spec,
                                           const KernelSchedule &schedule);
 

@@ -81,7 +81,7 @@ func.func @decode(%x: tensor<1x64xf32>, %w: tensor<256x64xf32>, %w16: tensor<256
 // NAIVE-LABEL: func.func @attention
 func.func @attention(%q: tensor<?x64xf32>, %kv: tensor<?x32xf32>) -> tensor<?x64xf32> {
   // The heads tile is one GQA group: 4 query heads share each of 2 KV heads.
-  // CHECK: mgc.kernel "prefill.attention" {{.*}} attributes {schedule = #mgc.schedule<prefill, tiles = [2, 32], vector = 16, unroll = 1, parallel = [0], threads = 2>}
+  // CHECK: mgc.kernel "prefill.attention" {{.*}} attributes {schedule = #mgc.schedule<prefill, tiles = [2, 32], vector = 16, unroll = 8, parallel = [0], threads = 2>}
   // NAIVE: mgc.kernel "prefill.attention" {{.*}} attributes {schedule = #mgc.schedule<prefill, tiles = [1, 1], vector = 1, unroll = 1, parallel = [], threads = 1>}
   %o = mgc.kernel "prefill.attention" ins(%q, %kv : tensor<?x64xf32>, tensor<?x32xf32>) -> tensor<?x64xf32> {
   ^bb0(%a: tensor<?x64xf32>, %b: tensor<?x32xf32>):
