@@ -232,10 +232,9 @@ KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
   top(l, tile, h) = lowest;
   top(l, tile, h) = max(top(l, tile, h), scores(l, rk, tile, h));
   weights(l, j, tile, h) = undef<float>();
-  Expr seen = visible;
-  weights(l, rk, tile, h) = select(
-      substitute(j, rk, seen),
-      exp(scores(l, rk, tile, h) - top(l, tile, h)), 0.0f);
+  weights(l, rk, tile, h) =
+      select(substitute(j, rk, visible),
+             exp(scores(l, rk, tile, h) - top(l, tile, h)), 0.0f);
   total(l, tile, h) = 0.0f;
   total(l, tile, h) += weights(l, rk, tile, h);
   mixed(e, l, tile, h) = 0.0f;
@@ -294,7 +293,7 @@ KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
       .reorder(ei, eo, li, rk, lo)
       .vectorize(ei)
       .unroll(li);
-  if (Dv / vw <= 4)
+  if (Dv / vw <= 4) // up to 4 x 4 accumulators
     accumulate.unroll(eo);
   return signature.finish({result}, target);
 }
