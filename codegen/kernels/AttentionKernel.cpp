@@ -150,6 +150,42 @@ KernelPipeline buildAppend(const AttentionKernelSpec &raw,
   return signature.finish({kRows, vRows}, target);
 }
 
+/// The attention kernel's inputs, declared in call order: q, then the
+/// caches and the position, or this call's k and v; key(d, j, g) and
+/// value(e, j, g) read element d / e of key / value j of KV head g from
+/// whichever holds them.
+struct AttentionInputs {
+  KernelSignature signature;
+  ImageParam q, k, v, kCache, vCache;
+  Param<int32_t> position;
+  bool cached = false;
+  int D = 0, Dv = 0;
+
+  explicit AttentionInputs(const AttentionKernelSpec &spec)
+      : cached(spec.capacity > 0), D(int(spec.headDim)),
+        Dv(int(spec.valueHeadDim)) {
+    const int64_t H = spec.numHeads, Hkv = spec.numKvHeads;
+    q = signature.tensor(Float(32), "q", {spec.tokens, H * D});
+    if (cached) {
+      kCache = signature.tensor(Float(32), "k_cache", {Hkv, spec.capacity, D});
+      vCache =
+          signature.tensor(Float(32), "v_cache", {Hkv, spec.capacity, Dv});
+      position = signature.scalar("position");
+    } else {
+      k = signature.tensor(Float(32), "k", {spec.tokens, Hkv * D});
+      v = signature.tensor(Float(32), "v", {spec.tokens, Hkv * Dv});
+    }
+  }
+  Expr key(const Expr &d, const Expr &j, const Expr &g) const {
+    return cached ? kCache(d, j, g) : k(g * D + d, j);
+  }
+  Expr value(const Expr &e, const Expr &j, const Expr &g) const {
+    return cached ? vCache(e, j, g) : v(g * Dv + e, j);
+  }
+  /// The position of the call's first token (0 without a cache).
+  Expr start() const { return cached ? Expr(position) : Expr(0); }
+};
+
 /// Prefill attention over tiles of queries: for Q queries of one head at
 /// once the scores against every key the tile sees (a [keys][Q] buffer, not
 /// a T x T matrix), vectorized across the queries, so that scoring is a
@@ -159,38 +195,20 @@ KernelPipeline buildAppend(const AttentionKernelSpec &raw,
 KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
                                    const AttentionSchedule &s,
                                    const Target &target) {
-  const bool cached = spec.capacity > 0;
   const bool causal = spec.mask == Mask::causal;
   const int H = int(spec.numHeads), Hkv = int(spec.numKvHeads);
   const int D = int(spec.headDim), Dv = int(spec.valueHeadDim);
   const int group = H / Hkv, W = int(spec.window);
   const int Q = s.queriesTile, vw = s.vectorWidth;
-
-  KernelSignature signature;
-  ImageParam q = signature.tensor(Float(32), "q", {spec.tokens, H * D});
-  ImageParam k, v, kCache, vCache;
-  Param<int32_t> position;
-  if (cached) {
-    kCache = signature.tensor(Float(32), "k_cache", {Hkv, spec.capacity, D});
-    vCache = signature.tensor(Float(32), "v_cache", {Hkv, spec.capacity, Dv});
-    position = signature.scalar("position");
-  } else {
-    k = signature.tensor(Float(32), "k", {spec.tokens, Hkv * D});
-    v = signature.tensor(Float(32), "v", {spec.tokens, Hkv * Dv});
-  }
-  auto key = [&](const Expr &dd, const Expr &jj, const Expr &g) {
-    return cached ? kCache(dd, jj, g) : k(g * D + dd, jj);
-  };
-  auto value = [&](const Expr &ee, const Expr &jj, const Expr &g) {
-    return cached ? vCache(ee, jj, g) : v(g * Dv + ee, jj);
-  };
+  AttentionInputs in(spec);
+  const ImageParam &q = in.q;
 
   // The algorithm. Query l of tile `tile` is token t = tile * Q + l (the
   // last tile's lanes past T read token T - 1 and are not stored) at
   // position start + t; head h reads KV head h / group.
   Var d("d"), e("e"), j("j"), h("h"), l("l"), tile("tile"), c("c"), t("t");
   Expr T = q.dim(1).extent();
-  Expr start = cached ? Expr(position) : Expr(0);
+  Expr start = in.start();
   Expr end = start + T;
   Expr token = tile * Q + l;
   Expr p = start + token;
@@ -218,7 +236,7 @@ KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
   dots(l, j, tile, h) = undef<float>();
   dots(l, rk, tile, h) = 0.0f;
   dots(l, rdk.y, tile, h) +=
-      queries(l, rdk.x, tile, h) * key(rdk.x, rdk.y, kvHead);
+      queries(l, rdk.x, tile, h) * in.key(rdk.x, rdk.y, kvHead);
   Expr logit = dots(l, j, tile, h) * float(spec.scale);
   if (spec.softCap > 0) {
     const float cap = float(spec.softCap);
@@ -238,7 +256,7 @@ KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
   total(l, tile, h) = 0.0f;
   total(l, tile, h) += weights(l, rk, tile, h);
   mixed(e, l, tile, h) = 0.0f;
-  mixed(e, l, tile, h) += weights(l, rk, tile, h) * value(e, rk, kvHead);
+  mixed(e, l, tile, h) += weights(l, rk, tile, h) * in.value(e, rk, kvHead);
   Func result("result");
   Expr head = c / Dv;
   result(c, t) = mixed(c % Dv, t % Q, t / Q, head) / total(t % Q, t / Q, head);
@@ -295,7 +313,7 @@ KernelPipeline buildTiledAttention(const AttentionKernelSpec &spec,
       .unroll(li);
   if (Dv / vw <= 4) // up to 4 x 4 accumulators
     accumulate.unroll(eo);
-  return signature.finish({result}, target);
+  return in.signature.finish({result}, target);
 }
 
 KernelPipeline buildAttention(const AttentionKernelSpec &raw,
@@ -305,39 +323,21 @@ KernelPipeline buildAttention(const AttentionKernelSpec &raw,
   AttentionKernelSpec spec = checkSpec(raw);
   if (!schedule.decode)
     return buildTiledAttention(spec, s, target);
-  const bool cached = spec.capacity > 0;
   const bool causal = spec.mask == Mask::causal;
   const int H = int(spec.numHeads), Hkv = int(spec.numKvHeads);
   const int D = int(spec.headDim), Dv = int(spec.valueHeadDim);
   const int group = H / Hkv, W = int(spec.window);
-
-  KernelSignature signature;
-  ImageParam q = signature.tensor(Float(32), "q", {spec.tokens, H * D});
-  ImageParam k, v, kCache, vCache;
-  Param<int32_t> position;
-  if (cached) {
-    kCache = signature.tensor(Float(32), "k_cache", {Hkv, spec.capacity, D});
-    vCache = signature.tensor(Float(32), "v_cache", {Hkv, spec.capacity, Dv});
-    position = signature.scalar("position");
-  } else {
-    k = signature.tensor(Float(32), "k", {spec.tokens, Hkv * D});
-    v = signature.tensor(Float(32), "v", {spec.tokens, Hkv * Dv});
-  }
+  AttentionInputs in(spec);
+  const ImageParam &q = in.q;
 
   // The algorithm. Key j of KV head g, element d; query t of head h.
   Var d("d"), e("e"), j("j"), h("h"), t("t"), c("c");
   Expr kvHead = h / group;
-  auto key = [&](const Expr &dd, const Expr &jj, const Expr &g) {
-    return cached ? kCache(dd, jj, g) : k(g * D + dd, jj);
-  };
-  auto value = [&](const Expr &ee, const Expr &jj, const Expr &g) {
-    return cached ? vCache(ee, jj, g) : v(g * Dv + ee, jj);
-  };
 
   // The keys each query sees. Token 0 sits at `start`; the call's keys are
   // [first key of token 0, start + T).
   Expr T = q.dim(1).extent();
-  Expr start = cached ? Expr(position) : Expr(0);
+  Expr start = in.start();
   Expr end = start + T; // one past the last key
   Expr p = start + t;   // position of query t
   Expr lo = W > 0 ? max(p - (W - 1), 0) : Expr(0);
@@ -360,7 +360,7 @@ KernelPipeline buildAttention(const AttentionKernelSpec &raw,
     RDom rc(0, chunks, "rc");
     laneSums(u, j, h, t) = 0.0f;
     laneSums(u, j, h, t) +=
-        q(h * D + rc * L + u, t) * key(rc * L + u, j, kvHead);
+        q(h * D + rc * L + u, t) * in.key(rc * L + u, j, kvHead);
     std::vector<Expr> terms;
     for (int l = 0; l < L; ++l)
       terms.push_back(laneSums(l, j, h, t));
@@ -375,7 +375,7 @@ KernelPipeline buildAttention(const AttentionKernelSpec &raw,
     dot = terms[0];
   }
   for (int dd = chunks * L; dd < D; ++dd)
-    dot += q(h * D + dd, t) * key(dd, j, kvHead);
+    dot += q(h * D + dd, t) * in.key(dd, j, kvHead);
   Expr logit = dot * float(spec.scale);
   if (spec.softCap > 0) {
     const float cap = float(spec.softCap);
@@ -394,7 +394,7 @@ KernelPipeline buildAttention(const AttentionKernelSpec &raw,
   total(h, t) = 0.0f;
   total(h, t) += weights(rk, h, t);
   mixed(e, h, t) = 0.0f;
-  mixed(e, h, t) += weights(rk, h, t) * value(e, rk, kvHead);
+  mixed(e, h, t) += weights(rk, h, t) * in.value(e, rk, kvHead);
   Func result("result");
   result(c, t) = mixed(c % Dv, c / Dv, t) / total(c / Dv, t);
   constrainTensor(result.output_buffer(), {spec.tokens, H * Dv});
@@ -444,7 +444,7 @@ KernelPipeline buildAttention(const AttentionKernelSpec &raw,
     accumulate.split(vecs, vecs, unrolled, s.unroll, TailStrategy::GuardWithIf)
         .unroll(unrolled);
   }
-  return signature.finish({result}, target);
+  return in.signature.finish({result}, target);
 }
 
 } // namespace
