@@ -216,6 +216,10 @@ bool ShardParser::parse(std::string &error) {
   }
   dataStart_ = 8 + headerBytes;
   dataSize_ = file_->size() - dataStart_;
+  // The format requires it (trailing spaces are allowed, leading ones not),
+  // and format detection relies on it.
+  if (headerBytes == 0 || file_->data()[8] != '{')
+    return done(failInHeader(0, "the JSON header must begin with '{'"));
 
   JsonValue root;
   uint64_t jsonOffset;

@@ -805,7 +805,15 @@ TEST_F(WeightFiles, SafetensorsBadJson) {
   EXPECT_HAS(error, "invalid UTF-8");
   error = openError(WeightFile::openSafetensors,
                     write("t.safetensors", safetensors("[1, 2]", "")));
-  EXPECT_HAS(error, "the JSON header must be an object of tensors");
+  EXPECT_HAS(error, "at byte offset 8: the JSON header must begin with '{'");
+  // The format allows trailing spaces, not leading ones (format detection
+  // relies on the '{' after the length).
+  error = openError(WeightFile::openSafetensors,
+                    write("w.safetensors", safetensors("\n{}", "")));
+  EXPECT_HAS(error, "at byte offset 8: the JSON header must begin with '{'");
+  EXPECT_TRUE(WeightFile::openSafetensors(
+      write("p.safetensors", safetensors("{}   ", "")), error))
+      << error;
   std::string deep(100, '[');
   error = openError(WeightFile::openSafetensors,
                     write("n.safetensors", safetensors("{\"a\":" + deep, "")));
