@@ -871,6 +871,14 @@ LogicalResult ScanOp::verify() {
 // KernelOp
 //===----------------------------------------------------------------------===//
 
+SmallVector<Operation *> KernelOp::getComputeOps() {
+  SmallVector<Operation *> ops;
+  for (Operation &op : getBody().front())
+    if (!isa<YieldOp, ConstantOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
 LogicalResult KernelOp::verify() {
   if (getName().empty())
     return emitOpError() << "kernel name must not be empty";

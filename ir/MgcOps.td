@@ -745,6 +745,11 @@ def Mgc_KernelOp : Mgc_Op<"kernel", [IsolatedFromAbove, SingleBlock]> {
     $name `ins` `(` ($inputs^ `:` type($inputs))? `)`
     (`->` type($results)^)? attr-dict-with-keyword $body
   }];
+  let extraClassDeclaration = [{
+    /// The body's compute ops, in order: all but the yield and the
+    /// constants (copies of operands, not work).
+    ::llvm::SmallVector<::mlir::Operation *> getComputeOps();
+  }];
   let hasVerifier = 1;
 }
 

@@ -30,16 +30,6 @@ using namespace mlir;
 namespace mgc {
 namespace {
 
-/// The compute ops of a kernel body, in order (constants and the yield
-/// left out).
-SmallVector<Operation *> computeOps(KernelOp kernel) {
-  SmallVector<Operation *> ops;
-  for (Operation &op : kernel.getBody().front())
-    if (!isa<YieldOp, ConstantOp>(op))
-      ops.push_back(&op);
-  return ops;
-}
-
 /// What a product kernel's body already holds, or nothing when the kernel
 /// is not one that can take an epilogue: a single-result kernel of a linear
 /// op on a [T, K] input whose weight is a kernel input bound to an
@@ -50,7 +40,7 @@ struct ProductBody {
 };
 
 std::optional<ProductBody> productBody(KernelOp kernel) {
-  SmallVector<Operation *> ops = computeOps(kernel);
+  SmallVector<Operation *> ops = kernel.getComputeOps();
   if (kernel.getNumResults() != 1 || ops.empty())
     return std::nullopt;
   auto linear = dyn_cast<LinearOp>(ops[0]);
@@ -81,7 +71,7 @@ std::optional<ProductBody> productBody(KernelOp kernel) {
 /// add of `result` and another tensor of the same type.
 Operation *epilogueOp(KernelOp consumer, Value result,
                       const ProductBody &product) {
-  SmallVector<Operation *> ops = computeOps(consumer);
+  SmallVector<Operation *> ops = consumer.getComputeOps();
   if (ops.size() != 1 || consumer.getNumResults() != 1)
     return nullptr;
   Operation *op = ops[0];

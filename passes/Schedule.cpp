@@ -36,12 +36,8 @@ enum class KernelKind { matrix, attention, scan, rowwise };
 /// The kernel's first compute op decides its kind: a matrix product with a
 /// fused epilogue (mgc-fuse-epilogues) is scheduled as the product.
 KernelKind kindOf(KernelOp kernel) {
-  Operation *root = nullptr;
-  for (Operation &op : kernel.getBody().front())
-    if (!isa<ConstantOp, YieldOp>(op)) {
-      root = &op;
-      break;
-    }
+  SmallVector<Operation *> ops = kernel.getComputeOps();
+  Operation *root = ops.empty() ? nullptr : ops.front();
   if (isa_and_nonnull<LinearOp, LogitsOp, ExpertOp, RouteOp>(root))
     return KernelKind::matrix;
   if (isa_and_nonnull<AttentionOp>(root))

@@ -46,13 +46,9 @@ void describeCalls(ModuleOp module, LoweredModel &out) {
   // to several calls: the longest kernel name that prefixes it is its own.
   std::map<std::string, std::string> sourceOf;
   module.walk([&](KernelOp kernel) {
-    // The body op carries the description's location.
-    Location loc = kernel.getLoc();
-    for (Operation &op : kernel.getBody().front())
-      if (!isa<YieldOp, ConstantOp>(op)) {
-        loc = op.getLoc();
-        break;
-      }
+    // The (first) body op carries the description's location.
+    SmallVector<Operation *> ops = kernel.getComputeOps();
+    Location loc = ops.empty() ? kernel.getLoc() : ops.front()->getLoc();
     sourceOf[kernel.getName().str()] = positionOf(loc);
   });
   for (PlanEntry &entry : out.plan.entries)

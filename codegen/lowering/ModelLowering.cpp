@@ -335,10 +335,7 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
   // The compute ops of the body (constants are their operands, bound as
   // constant weights): one op, or a product with a fused epilogue, lowered
   // as the product.
-  SmallVector<Operation *> ops;
-  for (Operation &op : kernel.getBody().front())
-    if (!isa<YieldOp, ConstantOp>(op))
-      ops.push_back(&op);
+  SmallVector<Operation *> ops = kernel.getComputeOps();
   if (ops.empty())
     return kernel.emitError() << "kernel has no op";
   Operation *root = ops.front();

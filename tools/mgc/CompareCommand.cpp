@@ -117,7 +117,7 @@ std::string measure(const std::string &path, const CompareOptions &options,
       auto start = now();
       if (Status s = session.eval(tokens.data(), options.prompt, nullptr,
                                   Session::Path::prefill,
-                                      Session::LogitRows::last);
+                                  Session::LogitRows::last);
           !s.ok())
         return s.message;
       if (rep > 0)
@@ -140,7 +140,7 @@ std::string measure(const std::string &path, const CompareOptions &options,
       session.reset();
       if (Status s = session.eval(tokens.data(), c, nullptr,
                                   Session::Path::prefill,
-                                      Session::LogitRows::last);
+                                  Session::LogitRows::last);
           !s.ok())
         return s.message;
       auto start = now();
