@@ -102,10 +102,9 @@ void describeCalls(ModuleOp module, LoweredModel &out);
 /// What a product kernel applies to each output after the sum of products
 /// (mgc-fuse-epilogues): an activation, then a residual add.
 struct LinearEpilogue {
-  int activation = -1;                  // an ActivationKind, or none
-  std::optional<PlanArg> residual;      // f32 [T, N]
-  mlir::Value residualValue;            // the residual inside the kernel body
-  bool empty() const { return activation < 0 && !residualValue; }
+  int activation = -1;   // an ActivationKind, or none
+  mlir::Value residual;  // the residual [T, N] inside the kernel body, or none
+  bool empty() const { return activation < 0 && !residual; }
 };
 
 /// The epilogue of a kernel body of several ops: `linear [-> activation]
@@ -165,15 +164,17 @@ private:
   /// same memory (released with `release`).
   uint32_t rowsView(uint32_t tensor);
 
-  /// y = x w^T (+ bias) for the weight param `w` (operand of the body op):
-  /// the kernel request for `schedule`'s phase and its call with `wArg`'s
-  /// kind (tensor, or expertSlice inside an expert loop) and x / y bound as
-  /// given. Null after a diagnostic.
+  /// y = x w^T (+ bias) for the weight param `w` (operand of the body op),
+  /// then the epilogue's activation (an ActivationKind, -1 none) and
+  /// residual added: the kernel request for `schedule`'s phase and its call
+  /// with `wArg`'s kind (tensor, or expertSlice inside an expert loop) and
+  /// x / y bound as given. Null after a diagnostic.
   std::optional<uint32_t> matmul(Value w, PlanArg x, std::optional<PlanArg> bias,
                                  PlanArg y, ArgKind wKind,
                                  const KernelSchedule &schedule,
                                  const std::string &suffix, Operation *at,
-                                 const LinearEpilogue &epilogue = {});
+                                 int activation = -1,
+                                 std::optional<PlanArg> residual = {});
 
   // Values and tensors of the current entry point.
   Binding *binding(Value value);

@@ -300,10 +300,10 @@ LogicalResult matchLinearEpilogue(KernelOp kernel, ArrayRef<Operation *> ops,
         act && act.getInput() == last && epilogue.empty()) {
       epilogue.activation = int(act.getKind());
     } else if (auto add = dyn_cast<AddOp>(op);
-               add && !epilogue.residualValue &&
+               add && !epilogue.residual &&
                (add.getLhs() == last) != (add.getRhs() == last) &&
                add.getLhs().getType() == add.getRhs().getType()) {
-      epilogue.residualValue = add.getLhs() == last ? add.getRhs() : add.getLhs();
+      epilogue.residual = add.getLhs() == last ? add.getRhs() : add.getLhs();
     } else {
       return unsupported();
     }
@@ -448,14 +448,15 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
     std::optional<PlanArg> biasArg;
     if (bt)
       biasArg = arg(*bt);
-    if (epilogue.residualValue) {
-      std::optional<uint32_t> rt = input(epilogue.residualValue, root);
+    std::optional<PlanArg> residualArg;
+    if (epilogue.residual) {
+      std::optional<uint32_t> rt = input(epilogue.residual, root);
       if (!rt)
         return failure();
-      epilogue.residual = arg(*rt);
+      residualArg = arg(*rt);
     }
     if (!matmul(w, arg(*xt), biasArg, arg(bindResult()), ArgKind::tensor,
-                schedule, "", root, epilogue))
+                schedule, "", root, epilogue.activation, residualArg))
       return failure();
     return success();
   }
@@ -532,8 +533,8 @@ LogicalResult Lowering::lowerKernel(KernelOp kernel) {
 std::optional<uint32_t>
 Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
                  ArgKind wKind, const KernelSchedule &schedule,
-                 const std::string &suffix, Operation *at,
-                 const LinearEpilogue &epilogue) {
+                 const std::string &suffix, Operation *at, int activation,
+                 std::optional<PlanArg> residual) {
   // The matrix is the last two dimensions ([E, N, K] stacked per expert).
   auto wType = cast<RankedTensorType>(w.getType());
   if (wType.getRank() != (wKind == ArgKind::expertSlice ? 3 : 2)) {
@@ -562,13 +563,13 @@ Lowering::matmul(Value w, PlanArg x, std::optional<PlanArg> bias, PlanArg y,
   r.weightType = entry->tensors[*wt].type;
   r.bf16Activations = isa<BFloat16Type>(wType.getElementType()) &&
                       hasBf16DotProducts(schedule.halideTarget);
-  r.activation = epilogue.activation;
-  r.hasResidual = epilogue.residual.has_value();
+  r.activation = activation;
+  r.hasResidual = residual.has_value();
   std::vector<PlanArg> args = {x, {wKind, *wt}};
   if (bias)
     args.push_back(*bias);
-  if (epilogue.residual)
-    args.push_back(*epilogue.residual);
+  if (residual)
+    args.push_back(*residual);
   args.push_back(y);
   uint32_t k = addKernel(
       {"", currentKernel.getName().str() + suffix, r, schedule});
